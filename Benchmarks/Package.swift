@@ -1,0 +1,37 @@
+// swift-tools-version: 6.2
+// The benchmarks live in their own package so that ordo-one/benchmark and its malloc interposer never
+// enter the dependency graph of DatabaseLambda's users (as swift-nio does).
+import PackageDescription
+
+import class Foundation.ProcessInfo
+import struct Foundation.URL
+
+// A path dependency's identity is the name of its folder, which differs between clones: derive it.
+let rootPackage = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .lastPathComponent
+
+let package = Package(
+    name: "DatabaseLambdaBenchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(path: ".."),
+        // `MallocInterposer` only: the default `RuntimeInterposer` trait needs a package that is not
+        // available offline (../shared/test-infra.md §6a).
+        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.3.0"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "SigV4Benchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "DBLambdaSigV4", package: rootPackage),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Benchmarks/SigV4Benchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    ]
+)

@@ -1,0 +1,123 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Settings shared by every target (see `DESIGN.md`, "Package conventions").
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    // Zero warnings, enforced by the compiler (SE-0480 applies this to our targets only, never to a
+    // user's build of this package as a dependency).
+    .treatAllWarnings(as: .error),
+    // "Every public type is Sendable" as a compiler check.
+    .treatWarning("ExplicitSendable", as: .error),
+]
+
+let package = Package(
+    name: "DatabaseLambda",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "DBLambdaCore", targets: ["DBLambdaCore"]),
+        .library(name: "DBLambdaHTTP", targets: ["DBLambdaHTTP"]),
+        .library(name: "DBLambdaSigV4", targets: ["DBLambdaSigV4"]),
+        .library(name: "DBLambdaCredentials", targets: ["DBLambdaCredentials"]),
+        .executable(name: "dblambda", targets: ["dblambda"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.3.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.25.0"),
+    ],
+    targets: [
+        // MARK: Libraries
+        .target(name: "DBLambdaCore"),
+        .target(
+            name: "DBLambdaHTTP",
+            dependencies: [
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "DBLambdaSigV4",
+            dependencies: [
+                "DBLambdaCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .target(
+            name: "DBLambdaCredentials",
+            dependencies: [
+                "DBLambdaCore",
+                "DBLambdaSigV4",
+                "DBLambdaHTTP",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // MARK: Command-line tool
+        .executableTarget(
+            name: "dblambda",
+            dependencies: [
+                "DBLambdaCore",
+                "DBLambdaSigV4",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: Test support (not a product)
+        .target(
+            name: "LoopbackHTTPServer",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/Support/LoopbackHTTPServer"
+        ),
+
+        // MARK: Tests
+        .testTarget(name: "DBLambdaCoreTests", dependencies: ["DBLambdaCore"]),
+        .testTarget(
+            name: "DBLambdaHTTPTests",
+            dependencies: [
+                "DBLambdaHTTP",
+                "LoopbackHTTPServer",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .testTarget(
+            name: "DBLambdaSigV4Tests",
+            dependencies: [
+                "DBLambdaSigV4",
+                "DBLambdaCore",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "DBLambdaCredentialsTests",
+            dependencies: [
+                "DBLambdaCredentials",
+                "DBLambdaSigV4",
+                "DBLambdaHTTP",
+                "LoopbackHTTPServer",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "dblambdaTests", dependencies: ["dblambda"]),
+    ]
+)
+
+for target in package.targets where target.type != .plugin {
+    target.swiftSettings = (target.swiftSettings ?? []) + swiftSettings
+}
