@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Benchmarks/run.sh NAME — runs one benchmark and its peer in the same run and ends with one line
+# `NAME: ours X/s, PEER Y/s, ratio Z`. NAME: sigv4.
+set -euo pipefail
+cd "$(dirname "$0")"
+name=${1:-}
+case "$name" in
+sigv4)
+    json=$(mktemp)
+    trap 'rm -f "$json"' EXIT
+    # ordo-one/benchmark: one JMH JSON document on stdout (compile progress lines filtered out).
+    swift package benchmark --target SigV4Benchmarks --format jmh --path stdout --no-progress \
+        | grep '^\[{' >"$json"
+    peer=$(python3 peers/botocore_sigv4.py 2 5 | sed -n 's/^botocore_sigv4 ops_per_s=//p')
+    python3 - "$json" "$peer" <<'PY'
+import json, sys
+runs = {r["benchmark"].split(".")[-1]: r for r in json.load(open(sys.argv[1]))}
+peer = float(sys.argv[2])
+SCALE = 1000  # the benchmarks' scalingFactor (.kilo): one measured iteration signs 1000 times
+def ops_per_s(name):
+    # median wall clock of one measured iteration, in microseconds, over SCALE operations
+    p50 = runs[name]["secondaryMetrics"]["Time (wall clock)"]["scorePercentiles"]["50.0"]
+    return 1e6 * SCALE / p50
+def mallocs(name):
+    m = runs[name]["secondaryMetrics"].get("Malloc (total)")
+    return m["scorePercentiles"]["50.0"] / SCALE if m else float("nan")
+ours, floor = ops_per_s("SigV4-sign-invoke-1KB"), ops_per_s("SigV4-crypto-floor")
+print(f"detail: ours p50 {1e6/ours:.2f} us/signature, {mallocs('SigV4-sign-invoke-1KB'):.1f} mallocs; "
+      f"crypto floor {floor:.0f}/s ({1e6/floor:.2f} us); ours/floor {ours/floor:.2f}, floor/ours {floor/ours:.2f}")
+print(f"sigv4: ours {ours:.0f}/s, botocore {peer:.0f}/s, ratio {ours/peer:.1f}")
+PY
+    ;;
+*)
+    echo "usage: Benchmarks/run.sh sigv4" >&2
+    exit 2
+    ;;
+esac
