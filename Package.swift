@@ -103,7 +103,7 @@ let package = Package(
                 "DBLambdaCore",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
-            exclude: ["Fixtures"]
+            exclude: ["Fixtures", "Differential"]
         ),
         .testTarget(
             name: "DBLambdaCredentialsTests",

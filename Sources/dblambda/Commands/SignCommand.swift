@@ -1,0 +1,53 @@
+import ArgumentParser
+import DBLambdaSigV4
+import Foundation
+
+/// `dblambda sign --input FILE|-`: signs requests described in JSON with SigV4 and prints the
+/// canonical request, string to sign, signature and `Authorization` (or presigned URL).
+struct SignCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sign",
+        abstract: "Sign requests with AWS Signature Version 4 and print the intermediate values.",
+        discussion: """
+            Input: one JSON object or an array of them, with the fields method, url, headers \
+            ([["Name","value"],...]), body or bodyBase64, accessKeyId, secretAccessKey, sessionToken?, \
+            region, service, date (YYYYMMDDTHHMMSSZ), unsignedPayload?, normalizePath?, doubleEncodePath?, \
+            presignExpires? (seconds). Output: a JSON array with canonicalRequest, stringToSign, signature \
+            and authorization (or presignedUrl).
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("The JSON input file, or - for standard input.", valueName: "FILE|-"))
+    var input: String
+
+    func run() async throws {
+        let data = try readInput()
+        let requests = try SignInput.parse(data)
+        var results: [[String: String]] = []
+        results.reserveCapacity(requests.count)
+        for request in requests {
+            results.append(try request.sign())
+        }
+        let output: Data
+        do {
+            output = try JSONSerialization.data(
+                withJSONObject: results,
+                options: [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+            )
+        } catch {
+            throw CLIFailure(message: "cannot encode the output as JSON")
+        }
+        FileHandle.standardOutput.write(output + Data("\n".utf8))
+    }
+
+    private func readInput() throws -> Data {
+        if input == "-" {
+            return FileHandle.standardInput.readDataToEndOfFile()
+        }
+        do {
+            return try Data(contentsOf: URL(fileURLWithPath: input))
+        } catch {
+            throw CLIFailure(message: "cannot read input file \(input)")
+        }
+    }
+}

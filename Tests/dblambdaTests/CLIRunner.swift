@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+/// Runs the built `dblambda` binary as a black box.
+enum CLIRunner {
+    struct Result {
+        var status: Int32
+        var stdout: Data
+        var stderr: String
+
+        var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+        var stderrLines: [Substring] { stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast() }
+    }
+
+    struct NotFound: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `$DBLAMBDA_BINARY`, or `dblambda` next to the test bundle in the build directory.
+    static func binary() throws -> URL {
+        if let explicit = ProcessInfo.processInfo.environment["DBLAMBDA_BINARY"], !explicit.isEmpty {
+            return URL(fileURLWithPath: explicit)
+        }
+        var candidates: [URL] = []
+        let argument0 = URL(fileURLWithPath: CommandLine.arguments[0])
+        var directory = argument0.deletingLastPathComponent()
+        // On macOS the bundle is …/debug/X.xctest/Contents/MacOS/X: walk up to the build directory.
+        for _ in 0..<4 {
+            candidates.append(directory.appendingPathComponent("dblambda"))
+            directory = directory.deletingLastPathComponent()
+        }
+        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("dblambda"))
+        for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate.path) {
+            return candidate
+        }
+        throw NotFound(description: "dblambda binary not found near \(argument0.path); set DBLAMBDA_BINARY")
+    }
+
+    /// Runs `dblambda arguments…` with `stdin` as standard input.
+    static func run(_ arguments: [String], stdin: Data = Data(), currentDirectory: URL? = nil) throws -> Result {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("dblambda-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let inURL = directory.appendingPathComponent("stdin")
+        let outURL = directory.appendingPathComponent("stdout")
+        let errURL = directory.appendingPathComponent("stderr")
+        try stdin.write(to: inURL)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let input = try FileHandle(forReadingFrom: inURL)
+        let output = try FileHandle(forWritingTo: outURL)
+        let error = try FileHandle(forWritingTo: errURL)
+        let process = Process()
+        process.executableURL = try binary()
+        process.arguments = arguments
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = error
+        process.currentDirectoryURL = currentDirectory ?? repositoryRoot
+        try process.run()
+        process.waitUntilExit()
+        try input.close()
+        try output.close()
+        try error.close()
+        return Result(
+            status: process.terminationStatus,
+            stdout: try Data(contentsOf: outURL),
+            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
+        )
+    }
+
+    /// Runs `dblambda sign --input -` with a JSON value on standard input.
+    static func sign(_ json: Any) throws -> Result {
+        let data = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
+        return try run(["sign", "--input", "-"], stdin: data)
+    }
+
+    /// The output array of a successful run.
+    static func objects(_ result: Result) throws -> [[String: String]] {
+        let parsed = try JSONSerialization.jsonObject(with: result.stdout)
+        return try #require(parsed as? [[String: String]], "output: \(result.stdoutText)")
+    }
+}
