@@ -4,18 +4,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 targets=(DBLambdaCore DBLambdaHTTP DBLambdaSigV4 DBLambdaCredentials)
-graphs=.build/symbolgraphs
+# dump-symbol-graph extracts graphs from the modules already built (no rebuild with other flags).
+swift package dump-symbol-graph --minimum-access-level public >/dev/null
+all=$(find .build -maxdepth 2 -type d -name symbolgraph | head -n 1)
+[[ -n $all ]] || { echo "error: no symbol graphs found under .build" >&2; exit 1; }
+graphs=.build/docs-symbolgraphs
 rm -rf "$graphs"
-mkdir -p "$graphs"
-for t in "${targets[@]}"; do
-    swift build --target "$t" -Xswiftc -emit-symbol-graph -Xswiftc -emit-symbol-graph-dir \
-        -Xswiftc "$PWD/$graphs/all" -Xswiftc -symbol-graph-minimum-access-level -Xswiftc public >/dev/null
-done
 for t in "${targets[@]}"; do
     dir="$graphs/$t"
     mkdir -p "$dir"
-    cp "$graphs/all/$t".symbols.json "$dir/"
-    cp "$graphs/all/$t"@*.symbols.json "$dir/" 2>/dev/null || true
+    cp "$all/$t".symbols.json "$dir/"
+    cp "$all/$t"@*.symbols.json "$dir/" 2>/dev/null || true
     echo "== docc convert $t"
     docc convert "Sources/$t/$t.docc" --additional-symbol-graph-dir "$dir" \
         --fallback-display-name "$t" --fallback-bundle-identifier "dblambda.$t" \
