@@ -11,22 +11,34 @@ sigv4)
     # ordo-one/benchmark: one JMH JSON document on stdout (compile progress lines filtered out).
     swift package benchmark --target SigV4Benchmarks --format jmh --path stdout --no-progress \
         | grep '^\[{' >"$json"
-    peer=$(python3 peers/botocore_sigv4.py 2 5 | sed -n 's/^botocore_sigv4 ops_per_s=//p')
-    python3 - "$json" "$peer" <<'PY'
+    peers=$(python3 peers/botocore_sigv4.py 2 5)
+    peer=$(sed -n 's/^botocore_sigv4 ops_per_s=//p' <<<"$peers")
+    peer_prebuilt=$(sed -n 's/^botocore_sigv4_prebuilt ops_per_s=//p' <<<"$peers")
+    python3 - "$json" "$peer" "$peer_prebuilt" <<'PY'
 import json, sys
 runs = {r["benchmark"].split(".")[-1]: r for r in json.load(open(sys.argv[1]))}
-peer = float(sys.argv[2])
+peer, peer_prebuilt = float(sys.argv[2]), float(sys.argv[3])
 SCALE = 1000  # the benchmarks' scalingFactor (.kilo): one measured iteration signs 1000 times
 def ops_per_s(name):
     # median wall clock of one measured iteration, in microseconds, over SCALE operations
     p50 = runs[name]["secondaryMetrics"]["Time (wall clock)"]["scorePercentiles"]["50.0"]
     return 1e6 * SCALE / p50
+def spread(name):
+    # machine noise: the interquartile range of the per-iteration wall clock, as ops/s
+    pc = runs[name]["secondaryMetrics"]["Time (wall clock)"]["scorePercentiles"]
+    return 1e6 * SCALE / pc["75.0"], 1e6 * SCALE / pc["25.0"]
 def mallocs(name):
     m = runs[name]["secondaryMetrics"].get("Malloc (total)")
     return m["scorePercentiles"]["50.0"] / SCALE if m else float("nan")
 ours, floor = ops_per_s("SigV4-sign-invoke-1KB"), ops_per_s("SigV4-crypto-floor")
-print(f"detail: ours p50 {1e6/ours:.2f} us/signature, {mallocs('SigV4-sign-invoke-1KB'):.1f} mallocs; "
-      f"crypto floor {floor:.0f}/s ({1e6/floor:.2f} us); ours/floor {ours/floor:.2f}, floor/ours {floor/ours:.2f}")
+prebuilt = ops_per_s("SigV4-sign-prebuilt-1KB")
+print(f"detail: build+sign {ours:.0f}/s ({1e6/ours:.2f} us, {mallocs('SigV4-sign-invoke-1KB'):.1f} mallocs); "
+      f"sign prebuilt {prebuilt:.0f}/s ({1e6/prebuilt:.2f} us, {mallocs('SigV4-sign-prebuilt-1KB'):.1f} mallocs)")
+print(f"detail: crypto floor {floor:.0f}/s ({1e6/floor:.2f} us); floor/build+sign {floor/ours:.2f}, "
+      f"floor/prebuilt {floor/prebuilt:.2f}")
+lo, hi = spread("SigV4-sign-invoke-1KB")
+print(f"detail: noise: build+sign p75..p25 {lo:.0f}..{hi:.0f}/s ({(hi - lo) / ours * 100:.1f}% of the median)")
+print(f"detail: botocore prebuilt {peer_prebuilt:.0f}/s; ratio prebuilt {prebuilt/peer_prebuilt:.1f}")
 print(f"sigv4: ours {ours:.0f}/s, botocore {peer:.0f}/s, ratio {ours/peer:.1f}")
 PY
     ;;
