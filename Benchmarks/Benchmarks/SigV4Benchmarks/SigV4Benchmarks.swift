@@ -71,7 +71,9 @@ let benchmarks: @Sendable () -> Void = {
         let canonicalRequest = Array(
             ((try? signer.signature(for: invokeRequest(), body: body, at: time))?.canonicalRequest ?? "").utf8
         )
-        let stringToSignHead = Array("AWS4-HMAC-SHA256\n20251127T000000Z\n20251127/us-east-1/lambda/aws4_request\n".utf8)
+        let stringToSignHead = Array(
+            "AWS4-HMAC-SHA256\n20251127T000000Z\n20251127/us-east-1/lambda/aws4_request\n".utf8
+        )
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
             let bodyHash = SHA256.hash(data: body)
