@@ -1,3 +1,4 @@
+import DBLambdaCore
 import DBLambdaCredentials
 import DBLambdaSigV4
 import Foundation

@@ -1,3 +1,4 @@
+import DBLambdaCore
 public import DBLambdaHTTP
 public import DBLambdaSigV4
 public import Foundation
@@ -97,7 +98,9 @@ public struct WebIdentityCredentialProvider: CredentialProvider, CustomStringCon
             return url
         }
         guard let region = nonEmpty(region) else { return "https://sts.amazonaws.com" }
-        return "https://sts.\(region).\(dnsSuffix(forRegion: region))"
+        // The partition of a well-formed region decides the DNS suffix (a malformed one keeps `amazonaws.com`).
+        let suffix = Partition.for(region: region)?.dnsSuffix ?? Partition.aws.dnsSuffix
+        return "https://sts.\(region).\(suffix)"
     }
 
     /// Calls STS and returns the temporary credentials.
@@ -274,16 +277,4 @@ func formEncode(_ value: String) -> String {
 func redact(_ secret: String, in text: String) -> String {
     guard !secret.isEmpty, text.contains(secret) else { return text }
     return text.replacingOccurrences(of: secret, with: "<redacted>")
-}
-
-/// The DNS suffix of the partition of `region` (aws-facts §3.5). A small local table: `DBLambdaCore` has no
-/// `Partition` type yet.
-func dnsSuffix(forRegion region: String) -> String {
-    if region.hasPrefix("cn-") { return "amazonaws.com.cn" }
-    if region.hasPrefix("eusc-") { return "amazonaws.eu" }
-    if region.hasPrefix("us-isob-") { return "sc2s.sgov.gov" }
-    if region.hasPrefix("us-isof-") { return "csp.hci.ic.gov" }
-    if region.hasPrefix("us-iso-") { return "c2s.ic.gov" }
-    if region.hasPrefix("eu-isoe-") { return "cloud.adc-e.uk" }
-    return "amazonaws.com"
 }
