@@ -9,7 +9,8 @@ swift package dump-symbol-graph --minimum-access-level public >/dev/null
 all=$(find .build -maxdepth 2 -type d -name symbolgraph | head -n 1)
 [[ -n $all ]] || { echo "error: no symbol graphs found under .build" >&2; exit 1; }
 graphs=.build/docs-symbolgraphs
-rm -rf "$graphs"
+rm -rf "$graphs" .build/docs
+mkdir -p .build/docs
 for t in "${targets[@]}"; do
     dir="$graphs/$t"
     mkdir -p "$dir"
@@ -18,6 +19,6 @@ for t in "${targets[@]}"; do
     echo "== docc convert $t"
     docc convert "Sources/$t/$t.docc" --additional-symbol-graph-dir "$dir" \
         --fallback-display-name "$t" --fallback-bundle-identifier "dblambda.$t" \
-        --output-path ".build/docs/$t.doccarchive" --warnings-as-errors >/dev/null
+        --output-path ".build/docs/$t.doccarchive" --warnings-as-errors --analyze >/dev/null
 done
 echo "docs: ok (${#targets[@]} catalogs)"
