@@ -21,6 +21,13 @@ let package = Package(
         .library(name: "DBLambdaHTTP", targets: ["DBLambdaHTTP"]),
         .library(name: "DBLambdaSigV4", targets: ["DBLambdaSigV4"]),
         .library(name: "DBLambdaCredentials", targets: ["DBLambdaCredentials"]),
+        .library(name: "DBLambdaEvents", targets: ["DBLambdaEvents"]),
+        .library(name: "DBLambdaPayload", targets: ["DBLambdaPayload"]),
+        .library(name: "DBLambdaSQL", targets: ["DBLambdaSQL"]),
+        .library(name: "DBLambdaIAM", targets: ["DBLambdaIAM"]),
+        .library(name: "DBLambdaNetwork", targets: ["DBLambdaNetwork"]),
+        .library(name: "DBLambdaInvoke", targets: ["DBLambdaInvoke"]),
+        .library(name: "DBLambdaTesting", targets: ["DBLambdaTesting"]),
         .executable(name: "dblambda", targets: ["dblambda"]),
     ],
     dependencies: [
@@ -63,13 +70,48 @@ let package = Package(
             ]
         ),
 
+        .target(name: "DBLambdaEvents"),
+        .target(name: "DBLambdaPayload", dependencies: ["DBLambdaEvents"]),
+        .target(name: "DBLambdaSQL", dependencies: ["DBLambdaEvents", "DBLambdaCore"]),
+        .target(name: "DBLambdaIAM", dependencies: ["DBLambdaCore"]),
+        .target(name: "DBLambdaNetwork", dependencies: ["DBLambdaCore"]),
+        .target(
+            name: "DBLambdaInvoke",
+            dependencies: [
+                "DBLambdaCore",
+                "DBLambdaHTTP",
+                "DBLambdaSigV4",
+                "DBLambdaCredentials",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "DBLambdaTesting",
+            dependencies: [
+                "DBLambdaHTTP",
+                "DBLambdaInvoke",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+
         // MARK: Command-line tool
         .executableTarget(
             name: "dblambda",
             dependencies: [
                 "DBLambdaCore",
                 "DBLambdaSigV4",
+                "DBLambdaCredentials",
+                "DBLambdaHTTP",
+                "DBLambdaEvents",
+                "DBLambdaPayload",
+                "DBLambdaSQL",
+                "DBLambdaIAM",
+                "DBLambdaNetwork",
+                "DBLambdaInvoke",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
@@ -111,6 +153,44 @@ let package = Package(
                 "DBLambdaCredentials",
                 "DBLambdaSigV4",
                 "DBLambdaHTTP",
+                "LoopbackHTTPServer",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "DBLambdaEventsTests", dependencies: ["DBLambdaEvents"], exclude: ["Fixtures"]),
+        .testTarget(name: "DBLambdaPayloadTests", dependencies: ["DBLambdaPayload", "DBLambdaEvents"]),
+        .testTarget(name: "DBLambdaSQLTests", dependencies: ["DBLambdaSQL", "DBLambdaEvents", "DBLambdaCore"]),
+        .testTarget(name: "DBLambdaIAMTests", dependencies: ["DBLambdaIAM", "DBLambdaCore"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "DBLambdaNetworkTests",
+            dependencies: ["DBLambdaNetwork", "DBLambdaCore"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "DBLambdaInvokeTests",
+            dependencies: [
+                "DBLambdaInvoke",
+                "DBLambdaTesting",
+                "DBLambdaHTTP",
+                "DBLambdaSigV4",
+                "DBLambdaCredentials",
+                "DBLambdaCore",
+                "LoopbackHTTPServer",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "DBLambdaSQL",
+                "DBLambdaEvents",
+                "DBLambdaPayload",
+                "DBLambdaCore",
+                "DBLambdaInvoke",
+                "DBLambdaCredentials",
+                "DBLambdaHTTP",
+                "DBLambdaSigV4",
                 "LoopbackHTTPServer",
                 .product(name: "Logging", package: "swift-log"),
             ]

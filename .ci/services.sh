@@ -2,11 +2,11 @@
 # .ci/services.sh — sourced by .ci/test.sh. Installs (idempotently) and starts the throwaway servers the
 # tests need, on 127.0.0.1 only, with all state under $SVC_DIR. Recipe: ../shared/test-infra.md §5.
 #
-# Which servers start is decided by SVC_SERVICES (space-separated: postgres mysql moto). The foundation
-# needs none of them; module issues add theirs here. Python's botocore is installed for the SigV4
-# differential test and the benchmark peer.
+# Which servers start is decided by SVC_SERVICES (space-separated: postgres mysql moto; all three by
+# default). Python's botocore is installed for the SigV4 differential test and the benchmark peer.
+# Tests find the servers through PGHOST/PGPORT/PGUSER, MYSQL_HOST/MYSQL_PORT and MOTO_ENDPOINT.
 SVC_DIR=${SVC_DIR:-/tmp/dblambda-ci-svc}
-SVC_SERVICES=${SVC_SERVICES:-}
+SVC_SERVICES=${SVC_SERVICES:-postgres mysql moto}
 PG_PORT=${PG_PORT:-55432}
 MY_PORT=${MY_PORT:-53306}
 MOTO_PORT=${MOTO_PORT:-55000}
@@ -33,6 +33,10 @@ svc_install() {
     local need=()
     if svc_wants postgres; then
         dpkg -s postgresql-15 >/dev/null 2>&1 || need+=(postgresql-15 postgresql-contrib)
+        # plpython3u: a stand-in for aws_lambda.invoke that really POSTs a signed request (install before
+        # the server starts: it upgrades postgresql-15)
+        dpkg -s postgresql-plpython3-15 >/dev/null 2>&1 || need+=(postgresql-plpython3-15)
+        command -v psql >/dev/null 2>&1 || need+=(postgresql-client-15)
     fi
     if svc_wants mysql; then
         dpkg -s mariadb-server >/dev/null 2>&1 || need+=(mariadb-server mariadb-client)

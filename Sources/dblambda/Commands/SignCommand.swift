@@ -21,33 +21,12 @@ struct SignCommand: AsyncParsableCommand {
     var input: String
 
     func run() async throws {
-        let data = try readInput()
-        let requests = try SignInput.parse(data)
+        let requests = try SignInput.parse(try CLIIO.readInput(input))
         var results: [[String: String]] = []
         results.reserveCapacity(requests.count)
         for request in requests {
             results.append(try request.sign())
         }
-        let output: Data
-        do {
-            output = try JSONSerialization.data(
-                withJSONObject: results,
-                options: [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
-            )
-        } catch {
-            throw CLIFailure(message: "cannot encode the output as JSON")
-        }
-        FileHandle.standardOutput.write(output + Data("\n".utf8))
-    }
-
-    private func readInput() throws -> Data {
-        if input == "-" {
-            return FileHandle.standardInput.readDataToEndOfFile()
-        }
-        do {
-            return try Data(contentsOf: URL(fileURLWithPath: input))
-        } catch {
-            throw CLIFailure(message: "cannot read input file \(input)")
-        }
+        try CLIIO.writeJSON(results)
     }
 }

@@ -1,0 +1,2 @@
+// Placeholder: replaced by the module's real sources.
+enum DBLambdaEventsPlaceholder {}
