@@ -3,7 +3,6 @@ import Crypto
 /// Byte-level helpers of the signer: hex, RFC 3986 percent-encoding, path normalisation.
 /// Everything works on UTF-8 bytes; nothing here touches Foundation.
 enum SigV4Bytes {
-    static let lowerHex: [UInt8] = Array("0123456789abcdef".utf8)
     static let upperHex: [UInt8] = Array("0123456789ABCDEF".utf8)
 
     /// `true` for the RFC 3986 unreserved set `A-Z a-z 0-9 - _ . ~`.
@@ -24,14 +23,37 @@ enum SigV4Bytes {
     )
     static let unsignedPayload: [UInt8] = Array("UNSIGNED-PAYLOAD".utf8)
 
-    /// Appends the lowercase hex form of `bytes`.
+    /// The lowercase hex digit of a value 0…15, without a branch or a table: `(nibble + 6) >> 4`
+    /// is 1 exactly for 10…15, which moves them from `:`… up to `a`… (39 apart).
     @inline(__always)
+    static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble &+ UInt8(ascii: "0") &+ ((nibble &+ 6) >> 4) &* 39
+    }
+
+    /// Appends the lowercase hex form of `bytes`: written on the stack, then copied in one go
+    /// (appending byte by byte would check capacity and uniqueness for every digit).
     static func appendHex(_ bytes: UnsafeRawBufferPointer, to output: inout [UInt8]) {
-        let digits = lowerHex
-        for byte in bytes {
-            output.append(digits[Int(byte >> 4)])
-            output.append(digits[Int(byte & 0x0F)])
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * bytes.count) { buffer in
+            var writer = ByteWriter(buffer)
+            writer.writeHex(bytes)
+            output.append(contentsOf: writer.written)
         }
+    }
+
+    /// Calls `body` with the UTF-8 bytes of `string`. Reads a native string in place, without the
+    /// retained copy that `var copy = string; copy.withUTF8 { … }` costs (strings are always native
+    /// on Linux; the fallback covers bridged ones elsewhere).
+    @inline(__always)
+    static func withBytes<Result>(of string: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        if let result = string.utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = string
+        return copy.withUTF8(body)
+    }
+
+    /// Appends the UTF-8 bytes of `string` in one copy.
+    @inline(__always)
+    static func append(_ string: String, to output: inout [UInt8]) {
+        withBytes(of: string) { output.append(contentsOf: $0) }
     }
 
     /// SHA-256 of `bytes` through the non-generic buffer entry point.
@@ -42,13 +64,37 @@ enum SigV4Bytes {
         return hasher.finalize()
     }
 
-    /// Lowercase hex SHA-256 of `bytes`.
-    static func sha256Hex(_ bytes: [UInt8]) -> [UInt8] {
-        if bytes.isEmpty { return emptyPayloadHash }
-        var output: [UInt8] = []
-        output.reserveCapacity(64)
-        sha256(bytes).withUnsafeBytes { appendHex($0, to: &output) }
-        return output
+    /// Appends a header value trimmed, with inner runs of spaces and tabs collapsed to one space.
+    @inline(__always)
+    static func appendTrimmedValue(_ value: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        // Fast path: most values have no leading, trailing or repeated whitespace and no tab, so
+        // they are copied as they are. `previousWasSpace` starts true to catch a leading space.
+        var previousWasSpace = true
+        var clean = true
+        for byte in value {
+            let isSpace = byte == UInt8(ascii: " ")
+            if byte == UInt8(ascii: "\t") || (isSpace && previousWasSpace) {
+                clean = false
+                break
+            }
+            previousWasSpace = isSpace
+        }
+        if clean && !(previousWasSpace && !value.isEmpty) {
+            output.append(contentsOf: value)
+            return
+        }
+        var started = false
+        var pendingSpace = false
+        for byte in value {
+            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") {
+                pendingSpace = started
+            } else {
+                if pendingSpace { output.append(UInt8(ascii: " ")) }
+                pendingSpace = false
+                started = true
+                output.append(byte)
+            }
+        }
     }
 
     /// Percent-encodes every byte outside the unreserved set (and outside `/` when `keepSlash`),
@@ -56,6 +102,13 @@ enum SigV4Bytes {
     @inline(__always)
     static func appendPercentEncoded(_ bytes: some Sequence<UInt8>, keepSlash: Bool, to output: inout [UInt8]) {
         let table = unreserved
+        // Fast path: nothing to encode (the usual path), copied in one go.
+        let copied = bytes.withContiguousStorageIfAvailable { buffer in
+            guard buffer.allSatisfy({ table[Int($0)] || (keepSlash && $0 == UInt8(ascii: "/")) }) else { return false }
+            output.append(contentsOf: buffer)
+            return true
+        }
+        if copied == true { return }
         let digits = upperHex
         for byte in bytes {
             if table[Int(byte)] || (keepSlash && byte == UInt8(ascii: "/")) {
@@ -155,5 +208,52 @@ enum SigV4Bytes {
     @inline(__always)
     static func precedes(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
         lhs.lexicographicallyPrecedes(rhs)
+    }
+}
+
+/// Writes bytes into a buffer whose size the caller computed in advance from the same pieces.
+/// Every write is bounds-checked: bytes that would not fit are dropped rather than written past
+/// the end (with correctly computed sizes this does not happen).
+struct ByteWriter {
+    private let buffer: UnsafeMutableBufferPointer<UInt8>
+    /// How many bytes were written.
+    private(set) var count = 0
+
+    init(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
+        self.buffer = buffer
+    }
+
+    /// The bytes written so far.
+    var written: UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: buffer[..<count])
+    }
+
+    mutating func write(_ byte: UInt8) {
+        guard count < buffer.count else { return }
+        buffer[count] = byte
+        count += 1
+    }
+
+    mutating func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard bytes.count <= buffer.count - count, let source = bytes.baseAddress, let target = buffer.baseAddress
+        else { return }
+        (target + count).update(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    mutating func write(_ literal: StaticString) {
+        literal.withUTF8Buffer { write($0) }
+    }
+
+    /// Writes the lowercase hex form of `bytes`.
+    mutating func writeHex(_ bytes: UnsafeRawBufferPointer) {
+        guard 2 * bytes.count <= buffer.count - count else { return }
+        var position = count
+        for byte in bytes {
+            buffer[position] = SigV4Bytes.hexDigit(byte >> 4)
+            buffer[position &+ 1] = SigV4Bytes.hexDigit(byte & 0x0F)
+            position &+= 2  // cannot overflow: bounded by buffer.count (checked above)
+        }
+        count = position
     }
 }

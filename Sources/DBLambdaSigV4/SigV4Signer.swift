@@ -124,9 +124,12 @@ public struct SigV4Signer: Sendable {
     ) throws(SigV4Error)
         -> HTTPRequest
     {
+        var signing = try headerSigning(request, body: body, time: time)
+        let authorization = authorization(signing)
+        // Appended in place: `headerSigning` reserved room for it.
+        signing.fields.append(HTTPField(name: FieldNames.authorization, value: authorization))
         var signed = request
-        let result = try computeHeaderSigning(request, body: body, time: time, output: &signed)
-        signed.headerFields.append(HTTPField(name: FieldNames.authorization, value: result.authorization))
+        signed.headerFields = signing.fields
         return signed
     }
 
@@ -139,9 +142,17 @@ public struct SigV4Signer: Sendable {
     ) throws(SigV4Error)
         -> SigV4Signature
     {
-        var unused = request
-        let result = try computeHeaderSigning(request, body: body, time: time, output: &unused)
-        return result.makeSignature(authorization: result.authorization)
+        let signing = try headerSigning(request, body: body, time: time)
+        let canonical = signing.canonical
+        return SigV4Signature(
+            canonicalRequest: String(decoding: canonical, as: UTF8.self),
+            stringToSign: withStringToSign(canonical: canonical, time: time) { String(decoding: $0, as: UTF8.self) },
+            signature: Self.hexString(signing.mac),
+            signedHeaders: String(decoding: canonical[signing.signedHeaders], as: UTF8.self),
+            credentialScope: withScope(time) { String(decoding: $0, as: UTF8.self) },
+            payloadHash: String(decoding: canonical[signing.payloadHash], as: UTF8.self),
+            authorization: authorization(signing)
+        )
     }
 
     /// Presigns `request`: the signing parameters go into the query, so the URL alone authorises it.
@@ -179,135 +190,147 @@ public struct SigV4Signer: Sendable {
 
     // MARK: - Header signing
 
-    struct Computed {
-        var canonicalRequest: [UInt8]
-        var stringToSign: [UInt8]
-        var signature: [UInt8]
-        var signedHeaders: [UInt8]
-        var scope: [UInt8]
-        var payloadHash: [UInt8]
-        var authorization: String
-
-        func makeSignature(authorization: String?) -> SigV4Signature {
-            SigV4Signature(
-                canonicalRequest: String(decoding: canonicalRequest, as: UTF8.self),
-                stringToSign: String(decoding: stringToSign, as: UTF8.self),
-                signature: String(decoding: signature, as: UTF8.self),
-                signedHeaders: String(decoding: signedHeaders, as: UTF8.self),
-                credentialScope: String(decoding: scope, as: UTF8.self),
-                payloadHash: String(decoding: payloadHash, as: UTF8.self),
-                authorization: authorization
-            )
-        }
+    /// What header signing computes. The string to sign is rebuilt from it only when
+    /// ``signature(for:body:at:)`` asks for it, so ``sign(_:body:at:)`` never allocates it.
+    struct HeaderSigning {
+        /// The header fields to send (the request's, minus the replaced ones, plus the added ones),
+        /// without `Authorization`; room for it is reserved.
+        var fields: HTTPFields
+        /// The canonical request.
+        var canonical: [UInt8]
+        /// Where the signed header names sit in ``canonical``.
+        var signedHeaders: Range<Int>
+        /// Where the payload hash sits in ``canonical``.
+        var payloadHash: Range<Int>
+        /// The signature: HMAC-SHA256 of the string to sign with the signing key.
+        var mac: SHA256Digest
+        /// The signing time.
+        var time: SigV4Timestamp
     }
 
-    /// A header that takes part in the signature.
-    struct Entry {
-        var name: String
-        var order: Int
-        var field: HTTPField
-    }
-
-    private func payloadHash(of body: [UInt8]) -> [UInt8] {
-        options.unsignedPayload ? SigV4Bytes.unsignedPayload : SigV4Bytes.sha256Hex(body)
-    }
-
-    private func computeHeaderSigning(
+    private func headerSigning(
         _ request: HTTPRequest,
         body: [UInt8],
-        time: SigV4Timestamp,
-        output: inout HTTPRequest
-    ) throws(SigV4Error) -> Computed {
+        time: SigV4Timestamp
+    ) throws(SigV4Error) -> HeaderSigning {
         let token = credentials.sessionToken
-        var entries: [Entry] = []
-        entries.reserveCapacity(request.headerFields.count + 4)
+        // The output fields: a copy of the request's with room for Host, X-Amz-Date,
+        // X-Amz-Security-Token, X-Amz-Content-SHA256 and Authorization, so that the copy-on-write
+        // copy is made once, at the right size, and the appends below never reallocate.
+        var fields = request.headerFields
+        fields.reserveCapacity(fields.count + 5)
+        var signed: [SignedHeader] = []
+        signed.reserveCapacity(fields.count + 4)
+        var values: [UInt8] = []  // the signed headers' trimmed values, see `SignedHeader.value`
+        values.reserveCapacity(512)
         var hasHost = false
         var hasContentSHA256 = false
-        var removeAuthorization = false
-        var removeDate = false
-        var removeToken = false
-        var order = 0
+        var position = 0  // of `field` in `fields`, which loses the replaced headers
         for field in request.headerFields {
-            let name = field.name.canonicalName
-            switch name {
-            case "authorization":
-                removeAuthorization = true
+            let (kind, header) = Self.classify(field.name, index: position)
+            switch kind {
+            case .authorization, .amzDate:
+                fields.remove(at: position)  // replaced
                 continue
-            case "x-amz-date":
-                removeDate = true
+            case .securityToken where token != nil:
+                fields.remove(at: position)  // replaced
                 continue
-            case "x-amz-security-token" where token != nil:
-                removeToken = true
+            case .neverSigned:
+                position += 1
                 continue
-            case "host":
+            case .host:
                 hasHost = true
-            case "x-amz-content-sha256":
+            case .contentSHA256:
                 hasContentSHA256 = true
-            default:
-                if Self.isNeverSigned(name) { continue }
+            case .securityToken, .other:
+                break
             }
-            entries.append(Entry(name: name, order: order, field: field))
-            order += 1
+            signed.append(Self.recording(header, valueOf: field, in: &values))
+            position += 1
         }
-        if removeAuthorization { output.headerFields[FieldNames.authorization] = nil }
-        if removeDate { output.headerFields[FieldNames.amzDate] = nil }
-        if removeToken { output.headerFields[FieldNames.securityToken] = nil }
 
+        // The added headers, in this order; their sort keys are those of the literal names.
         if !hasHost {
             let field = HTTPField(name: FieldNames.host, value: try Self.hostValue(of: request))
-            entries.append(Entry(name: "host", order: order, field: field))
-            output.headerFields.append(field)
-            order += 1
+            signed.append(Self.recording(SignedHeader("host", index: fields.count), valueOf: field, in: &values))
+            fields.append(field)
         }
         let dateField = HTTPField(name: FieldNames.amzDate, value: time.amzDate)
-        entries.append(Entry(name: "x-amz-date", order: order, field: dateField))
-        output.headerFields.append(dateField)
-        order += 1
+        signed.append(Self.recording(SignedHeader("x-amz-date", index: fields.count), valueOf: dateField, in: &values))
+        fields.append(dateField)
         if let token {
             let field = HTTPField(name: FieldNames.securityToken, value: token)
             if !options.omitSessionTokenFromSignature {
-                entries.append(Entry(name: "x-amz-security-token", order: order, field: field))
-                order += 1
+                let header = SignedHeader("x-amz-security-token", index: fields.count)
+                signed.append(Self.recording(header, valueOf: field, in: &values))
             }
-            output.headerFields.append(field)
+            fields.append(field)
         }
-        let hash = payloadHash(of: body)
+        let bodyHash = options.unsignedPayload || body.isEmpty ? nil : SigV4Bytes.sha256(body)
         if (options.unsignedPayload || options.addContentSHA256Header) && !hasContentSHA256 {
-            let field = HTTPField(name: FieldNames.contentSHA256, value: hash)
-            entries.append(Entry(name: "x-amz-content-sha256", order: order, field: field))
-            output.headerFields.append(field)
-            order += 1
+            var value: [UInt8] = []
+            appendPayloadHash(bodyHash, to: &value)
+            let field = HTTPField(name: FieldNames.contentSHA256, value: value)
+            let header = SignedHeader("x-amz-content-sha256", index: fields.count)
+            signed.append(Self.recording(header, valueOf: field, in: &values))
+            fields.append(field)
         }
-        Self.sortEntries(&entries)
+        Self.sort(&signed, fields: fields)
 
         var canonical: [UInt8] = []
-        canonical.reserveCapacity(512)
-        appendMethodAndPath(request, to: &canonical)
-        var path = request.path ?? "/"
-        path.withUTF8 { bytes in
-            let query = Self.querySlice(bytes)
-            Self.appendCanonicalQuery(query, extra: [], to: &canonical)
-        }
+        canonical.reserveCapacity(1024)
+        appendMethodPathAndQuery(request, extraQuery: [], to: &canonical)
+        Self.appendCanonicalHeaders(signed, fields: fields, values: values, to: &canonical)
         canonical.append(UInt8(ascii: "\n"))
-        let signedHeaders = Self.appendCanonicalHeaders(entries, to: &canonical)
+        let signedHeadersStart = canonical.count
+        Self.appendSignedHeaderNames(signed, fields: fields, to: &canonical)
+        let signedHeaders = signedHeadersStart..<canonical.count
         canonical.append(UInt8(ascii: "\n"))
-        canonical.append(contentsOf: signedHeaders)
-        canonical.append(UInt8(ascii: "\n"))
-        canonical.append(contentsOf: hash)
+        let payloadHashStart = canonical.count
+        appendPayloadHash(bodyHash, to: &canonical)
+        return HeaderSigning(
+            fields: fields,
+            canonical: canonical,
+            signedHeaders: signedHeaders,
+            payloadHash: payloadHashStart..<canonical.count,
+            mac: mac(canonical: canonical, time: time),
+            time: time
+        )
+    }
 
-        var computed = finish(canonical: canonical, signedHeaders: signedHeaders, payloadHash: hash, time: time)
-        var authorization: [UInt8] = []
-        authorization.reserveCapacity(256)
-        authorization.append(contentsOf: "AWS4-HMAC-SHA256 Credential=".utf8)
-        authorization.append(contentsOf: credentials.accessKeyID.utf8)
-        authorization.append(UInt8(ascii: "/"))
-        authorization.append(contentsOf: computed.scope)
-        authorization.append(contentsOf: ", SignedHeaders=".utf8)
-        authorization.append(contentsOf: signedHeaders)
-        authorization.append(contentsOf: ", Signature=".utf8)
-        authorization.append(contentsOf: computed.signature)
-        computed.authorization = String(decoding: authorization, as: UTF8.self)
-        return computed
+    /// The `Authorization` value:
+    /// `AWS4-HMAC-SHA256 Credential=<id>/<scope>, SignedHeaders=<names>, Signature=<hex>`.
+    private func authorization(_ signing: borrowing HeaderSigning) -> String {
+        // The closures below capture only these values, not the whole `HeaderSigning`.
+        let canonical = signing.canonical
+        let signedHeaders = signing.signedHeaders
+        let mac = signing.mac
+        return SigV4Bytes.withBytes(of: credentials.accessKeyID) { id in
+            withScope(signing.time) { scope in
+                canonical.withUnsafeBufferPointer { canonical in
+                    let names = UnsafeBufferPointer(rebasing: canonical[signedHeaders])
+                    let head: StaticString = "AWS4-HMAC-SHA256 Credential="
+                    let middle: StaticString = ", SignedHeaders="
+                    let tail: StaticString = ", Signature="
+                    let length =
+                        head.utf8CodeUnitCount + id.count + 1 + scope.count + middle.utf8CodeUnitCount + names.count
+                        + tail.utf8CodeUnitCount + 2 * SHA256Digest.byteCount
+                    // Written straight into the string's own storage: one allocation.
+                    return String(unsafeUninitializedCapacity: length) { buffer in
+                        var writer = ByteWriter(buffer)
+                        writer.write(head)
+                        writer.write(id)
+                        writer.write(UInt8(ascii: "/"))
+                        writer.write(scope)
+                        writer.write(middle)
+                        writer.write(names)
+                        writer.write(tail)
+                        mac.withUnsafeBytes { writer.writeHex($0) }
+                        return writer.count
+                    }
+                }
+            }
+        }
     }
 
     // MARK: - Query signing
@@ -320,34 +343,34 @@ public struct SigV4Signer: Sendable {
     )
         throws(SigV4Error) -> SigV4PresignedRequest
     {
-        var entries: [Entry] = []
-        entries.reserveCapacity(request.headerFields.count + 1)
+        var fields = HTTPFields()
+        fields.reserveCapacity(request.headerFields.count + 1)
+        var signed: [SignedHeader] = []
+        signed.reserveCapacity(request.headerFields.count + 1)
+        var values: [UInt8] = []
         var hasHost = false
-        var order = 0
         for field in request.headerFields {
-            let name = field.name.canonicalName
-            if name == "authorization" || Self.isNeverSigned(name) { continue }
-            if name == "host" { hasHost = true }
-            entries.append(Entry(name: name, order: order, field: field))
-            order += 1
+            let (kind, header) = Self.classify(field.name, index: fields.count)
+            if kind == .authorization || kind == .neverSigned { continue }
+            if kind == .host { hasHost = true }
+            signed.append(Self.recording(header, valueOf: field, in: &values))
+            fields.append(field)
         }
         let hostValue: String
         if hasHost {
             hostValue = request.headerFields[FieldNames.host] ?? ""
         } else {
             hostValue = try Self.hostValue(of: request)
-            entries.append(Entry(name: "host", order: order, field: HTTPField(name: FieldNames.host, value: hostValue)))
+            let field = HTTPField(name: FieldNames.host, value: hostValue)
+            signed.append(Self.recording(SignedHeader("host", index: fields.count), valueOf: field, in: &values))
+            fields.append(field)
         }
-        Self.sortEntries(&entries)
+        Self.sort(&signed, fields: fields)
         var signedHeaders: [UInt8] = []
-        for (index, entry) in entries.enumerated() where index == 0 || entries[index - 1].name != entry.name {
-            if !signedHeaders.isEmpty { signedHeaders.append(UInt8(ascii: ";")) }
-            signedHeaders.append(contentsOf: entry.name.utf8)
-        }
-        let scope = scopeBytes(time)
+        Self.appendSignedHeaderNames(signed, fields: fields, to: &signedHeaders)
         var credential = Array(credentials.accessKeyID.utf8)
         credential.append(UInt8(ascii: "/"))
-        credential.append(contentsOf: scope)
+        withScope(time) { credential.append(contentsOf: $0) }
 
         // The parameters in the order they are appended to the URL.
         var parameters: [(key: [UInt8], value: [UInt8])] = [
@@ -363,22 +386,18 @@ public struct SigV4Signer: Sendable {
             parameters.append(pair)
             if !options.omitSessionTokenFromSignature { signedParameters.append(pair) }
         }
-        let hash = payloadHash(of: body)
+        let bodyHash = options.unsignedPayload || body.isEmpty ? nil : SigV4Bytes.sha256(body)
 
         var canonical: [UInt8] = []
-        canonical.reserveCapacity(768)
-        appendMethodAndPath(request, to: &canonical)
-        var path = request.path ?? "/"
-        path.withUTF8 { bytes in
-            Self.appendCanonicalQuery(Self.querySlice(bytes), extra: signedParameters, to: &canonical)
-        }
-        canonical.append(UInt8(ascii: "\n"))
-        _ = Self.appendCanonicalHeaders(entries, to: &canonical)
+        canonical.reserveCapacity(1024)
+        appendMethodPathAndQuery(request, extraQuery: signedParameters, to: &canonical)
+        Self.appendCanonicalHeaders(signed, fields: fields, values: values, to: &canonical)
         canonical.append(UInt8(ascii: "\n"))
         canonical.append(contentsOf: signedHeaders)
         canonical.append(UInt8(ascii: "\n"))
-        canonical.append(contentsOf: hash)
-        let computed = finish(canonical: canonical, signedHeaders: signedHeaders, payloadHash: hash, time: time)
+        let payloadHashStart = canonical.count
+        appendPayloadHash(bodyHash, to: &canonical)
+        let mac = mac(canonical: canonical, time: time)
 
         var suffix: [UInt8] = []
         for parameter in parameters {
@@ -388,7 +407,7 @@ public struct SigV4Signer: Sendable {
             suffix.append(contentsOf: parameter.value)
         }
         suffix.append(contentsOf: "&X-Amz-Signature=".utf8)
-        suffix.append(contentsOf: computed.signature)
+        mac.withUnsafeBytes { SigV4Bytes.appendHex($0, to: &suffix) }
 
         let originalPath = request.path ?? "/"
         let separator: String
@@ -401,71 +420,113 @@ public struct SigV4Signer: Sendable {
         presigned.path = originalPath + separator + String(decoding: suffix, as: UTF8.self)
         let authority = request.authority ?? hostValue
         let url = (request.scheme ?? "https") + "://" + authority + (presigned.path ?? "")
-        return SigV4PresignedRequest(request: presigned, url: url, signing: computed.makeSignature(authorization: nil))
+        let signing = SigV4Signature(
+            canonicalRequest: String(decoding: canonical, as: UTF8.self),
+            stringToSign: withStringToSign(canonical: canonical, time: time) { String(decoding: $0, as: UTF8.self) },
+            signature: Self.hexString(mac),
+            signedHeaders: String(decoding: signedHeaders, as: UTF8.self),
+            credentialScope: withScope(time) { String(decoding: $0, as: UTF8.self) },
+            payloadHash: String(decoding: canonical[payloadHashStart...], as: UTF8.self),
+            authorization: nil
+        )
+        return SigV4PresignedRequest(request: presigned, url: url, signing: signing)
     }
 
     // MARK: - Shared steps
 
-    private func scopeBytes(_ time: SigV4Timestamp) -> [UInt8] {
-        var scope: [UInt8] = []
-        scope.reserveCapacity(32 + region.utf8.count + service.utf8.count)
-        scope.append(contentsOf: time.dateStamp.utf8)
-        scope.append(UInt8(ascii: "/"))
-        scope.append(contentsOf: region.utf8)
-        scope.append(UInt8(ascii: "/"))
-        scope.append(contentsOf: service.utf8)
-        scope.append(contentsOf: "/aws4_request".utf8)
-        return scope
+    /// Calls `body` with the credential scope `YYYYMMDD/region/service/aws4_request`, built on the stack.
+    private func withScope<Result>(_ time: SigV4Timestamp, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        SigV4Bytes.withBytes(of: time.amzDate) { date in
+            SigV4Bytes.withBytes(of: region) { region in
+                SigV4Bytes.withBytes(of: service) { service in
+                    let dateStamp = UnsafeBufferPointer(rebasing: date.prefix(8))
+                    let tail: StaticString = "/aws4_request"
+                    let length = dateStamp.count + 1 + region.count + 1 + service.count + tail.utf8CodeUnitCount
+                    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { buffer in
+                        var writer = ByteWriter(buffer)
+                        writer.write(dateStamp)
+                        writer.write(UInt8(ascii: "/"))
+                        writer.write(region)
+                        writer.write(UInt8(ascii: "/"))
+                        writer.write(service)
+                        writer.write(tail)
+                        return body(writer.written)
+                    }
+                }
+            }
+        }
     }
 
-    /// Hashes the canonical request, builds the string to sign and signs it with the cached key.
-    private func finish(
+    /// Calls `body` with the string to sign, built on the stack:
+    /// `AWS4-HMAC-SHA256\n<X-Amz-Date>\n<scope>\n<hex SHA-256 of the canonical request>`.
+    private func withStringToSign<Result>(
         canonical: [UInt8],
-        signedHeaders: [UInt8],
-        payloadHash: [UInt8],
-        time: SigV4Timestamp
-    )
-        -> Computed
-    {
-        let scope = scopeBytes(time)
-        var stringToSign: [UInt8] = []
-        stringToSign.reserveCapacity(128 + scope.count)
-        stringToSign.append(contentsOf: "AWS4-HMAC-SHA256\n".utf8)
-        stringToSign.append(contentsOf: time.amzDate.utf8)
-        stringToSign.append(UInt8(ascii: "\n"))
-        stringToSign.append(contentsOf: scope)
-        stringToSign.append(UInt8(ascii: "\n"))
-        SigV4Bytes.sha256(canonical).withUnsafeBytes { SigV4Bytes.appendHex($0, to: &stringToSign) }
+        time: SigV4Timestamp,
+        _ body: (UnsafeBufferPointer<UInt8>) -> Result
+    ) -> Result {
+        let hash = SigV4Bytes.sha256(canonical)
+        return SigV4Bytes.withBytes(of: time.amzDate) { date in
+            withScope(time) { scope in
+                let head: StaticString = "AWS4-HMAC-SHA256\n"
+                let length = head.utf8CodeUnitCount + date.count + 1 + scope.count + 1 + 2 * SHA256Digest.byteCount
+                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { buffer in
+                    var writer = ByteWriter(buffer)
+                    writer.write(head)
+                    writer.write(date)
+                    writer.write(UInt8(ascii: "\n"))
+                    writer.write(scope)
+                    writer.write(UInt8(ascii: "\n"))
+                    hash.withUnsafeBytes { writer.writeHex($0) }
+                    return body(writer.written)
+                }
+            }
+        }
+    }
+
+    /// Signs the canonical request: HMAC-SHA256 of the string to sign with the cached signing key.
+    private func mac(canonical: [UInt8], time: SigV4Timestamp) -> SHA256Digest {
         let key = keyCache.prepared(
             secretAccessKey: credentials.secretAccessKey,
             dateStamp: time.dateStamp,
             region: region,
             service: service
         )
-        var signature: [UInt8] = []
-        signature.reserveCapacity(64)
-        key.appendHexMAC(of: stringToSign, to: &signature)
-        return Computed(
-            canonicalRequest: canonical,
-            stringToSign: stringToSign,
-            signature: signature,
-            signedHeaders: signedHeaders,
-            scope: scope,
-            payloadHash: payloadHash,
-            authorization: ""
-        )
+        return withStringToSign(canonical: canonical, time: time) { key.mac(of: UnsafeRawBufferPointer($0)) }
     }
 
-    /// Appends `METHOD\n<canonical path>\n`.
-    private func appendMethodAndPath(_ request: HTTPRequest, to canonical: inout [UInt8]) {
-        canonical.append(contentsOf: request.method.rawValue.utf8)
+    /// Appends the payload hash: `UNSIGNED-PAYLOAD`, the hex `bodyHash`, or the empty body's hash.
+    private func appendPayloadHash(_ bodyHash: SHA256Digest?, to output: inout [UInt8]) {
+        if options.unsignedPayload {
+            output.append(contentsOf: SigV4Bytes.unsignedPayload)
+        } else if let bodyHash {
+            bodyHash.withUnsafeBytes { SigV4Bytes.appendHex($0, to: &output) }
+        } else {
+            output.append(contentsOf: SigV4Bytes.emptyPayloadHash)
+        }
+    }
+
+    static func hexString(_ digest: SHA256Digest) -> String {
+        String(unsafeUninitializedCapacity: 2 * SHA256Digest.byteCount) { buffer in
+            var writer = ByteWriter(buffer)
+            digest.withUnsafeBytes { writer.writeHex($0) }
+            return writer.count
+        }
+    }
+
+    /// Appends `METHOD\n<canonical path>\n<canonical query>\n`.
+    private func appendMethodPathAndQuery(
+        _ request: HTTPRequest,
+        extraQuery: [(key: [UInt8], value: [UInt8])],
+        to canonical: inout [UInt8]
+    ) {
+        SigV4Bytes.append(request.method.rawValue, to: &canonical)
         canonical.append(UInt8(ascii: "\n"))
         var path = request.path ?? "/"
         let normalize = options.normalizePath
         let doubleEncode = options.doubleEncodePath
         path.withUTF8 { bytes in
-            let end = bytes.firstIndex(of: UInt8(ascii: "?")) ?? bytes.count
-            let raw = UnsafeBufferPointer(rebasing: bytes[0..<end])
+            let mark = bytes.firstIndex(of: UInt8(ascii: "?"))
+            let raw = UnsafeBufferPointer(rebasing: bytes[0..<(mark ?? bytes.count)])
             if normalize && SigV4Bytes.needsNormalization(raw) {
                 let normalized = SigV4Bytes.removeDotSegments(raw)
                 Self.appendPath(normalized.isEmpty ? [UInt8(ascii: "/")] : normalized, doubleEncode, &canonical)
@@ -474,8 +535,11 @@ public struct SigV4Signer: Sendable {
             } else {
                 Self.appendPath(raw, doubleEncode, &canonical)
             }
+            canonical.append(UInt8(ascii: "\n"))
+            let query = UnsafeBufferPointer(rebasing: bytes[(mark.map { $0 + 1 } ?? bytes.count)...])
+            Self.appendCanonicalQuery(query, extra: extraQuery, to: &canonical)
+            canonical.append(UInt8(ascii: "\n"))
         }
-        canonical.append(UInt8(ascii: "\n"))
     }
 
     @inline(__always)
@@ -485,14 +549,6 @@ public struct SigV4Signer: Sendable {
         } else {
             canonical.append(contentsOf: path)
         }
-    }
-
-    /// The query part after the first `?` (empty when there is none).
-    private static func querySlice(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
-        guard let mark = bytes.firstIndex(of: UInt8(ascii: "?")) else {
-            return UnsafeBufferPointer(rebasing: bytes[bytes.count...])
-        }
-        return UnsafeBufferPointer(rebasing: bytes[(mark + 1)...])
     }
 
     /// Appends the canonical query (no trailing newline): the request's pairs decoded and encoded
@@ -528,58 +584,190 @@ public struct SigV4Signer: Sendable {
         }
     }
 
-    /// Appends `name:value\n` lines for sorted entries, merging repeated names with `,`.
-    /// Returns the signed header names joined with `;`.
-    private static func appendCanonicalHeaders(_ entries: [Entry], to canonical: inout [UInt8]) -> [UInt8] {
-        var signedHeaders: [UInt8] = []
-        signedHeaders.reserveCapacity(entries.count * 16)
-        for index in entries.indices {
-            let entry = entries[index]
-            if index > 0 && entries[index - 1].name == entry.name {
-                canonical.append(UInt8(ascii: ","))
-            } else {
-                if index > 0 {
-                    canonical.append(UInt8(ascii: "\n"))
-                    signedHeaders.append(UInt8(ascii: ";"))
+    // MARK: - Canonical headers
+
+    /// How the signer treats a header, by its lower-cased name.
+    enum HeaderKind {
+        case authorization, amzDate, securityToken, host, contentSHA256, neverSigned, other
+    }
+
+    /// A header that takes part in the signature: its name, inline, and where it sits in the field list.
+    struct SignedHeader {
+        /// The lower-cased name's first 32 bytes, zero-padded, as four big-endian words. A name never
+        /// holds a zero byte, so comparing the words orders names as comparing their bytes does, and
+        /// equal words mean equal names unless both are longer than 32 bytes. Almost every name fits,
+        /// so sorting, grouping and writing names works on these plain integers and never goes
+        /// back to the `HTTPField` (each trip there retains and releases three strings).
+        var words: (UInt64, UInt64, UInt64, UInt64)
+        /// The name's length in bytes.
+        var length: Int
+        /// The position of the field in the field list.
+        var index: Int
+        /// Where the field's trimmed value sits in the scratch buffer of values. The values are
+        /// copied there while the fields are read in order, so that writing them in sorted order
+        /// does not fetch (and retain) each `HTTPField` a second time.
+        var value: Range<Int> = 0..<0
+
+        static let inlineCapacity = 32
+
+        init(name: UnsafeBufferPointer<UInt8>, index: Int) {
+            func word(_ start: Int) -> UInt64 {
+                var word: UInt64 = 0
+                for position in start..<(start + 8) {
+                    word = word << 8 | (position < name.count ? UInt64(name[position]) : 0)
                 }
-                canonical.append(contentsOf: entry.name.utf8)
-                canonical.append(UInt8(ascii: ":"))
-                signedHeaders.append(contentsOf: entry.name.utf8)
+                return word
             }
-            entry.field.withUnsafeBytesOfValue { appendTrimmedValue($0, to: &canonical) }
+            self.words = (word(0), word(8), word(16), word(24))
+            self.length = name.count
+            self.index = index
         }
-        if !entries.isEmpty { canonical.append(UInt8(ascii: "\n")) }
-        return signedHeaders
+
+        init(_ name: StaticString, index: Int) {
+            self = name.withUTF8Buffer { SignedHeader(name: $0, index: index) }
+        }
+
+        /// Whether ``words`` hold the whole name.
+        var isInline: Bool { length <= Self.inlineCapacity }
+
+        /// Calls `body` with the name's bytes taken from ``words``; only for ``isInline`` names.
+        func withInlineName<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+            var bigEndian = (words.0.bigEndian, words.1.bigEndian, words.2.bigEndian, words.3.bigEndian)
+            let count = min(length, Self.inlineCapacity)
+            return withUnsafeBytes(of: &bigEndian) { body(UnsafeRawBufferPointer(rebasing: $0.prefix(count))) }
+        }
     }
 
-    /// Appends a header value trimmed, with inner runs of spaces and tabs collapsed to one space.
+    /// The kind of a header name, and its ``SignedHeader`` for position `index`.
+    static func classify(_ name: HTTPField.Name, index: Int) -> (kind: HeaderKind, header: SignedHeader) {
+        SigV4Bytes.withBytes(of: name.canonicalName) { (kind(of: $0), SignedHeader(name: $0, index: index)) }
+    }
+
+    /// The kind of a lower-cased header name; the never-signed names are ``neverSignedHeaders``.
+    private static func kind(of name: UnsafeBufferPointer<UInt8>) -> HeaderKind {
+        func isName(_ literal: StaticString) -> Bool {
+            literal.withUTF8Buffer { name.elementsEqual($0) }
+        }
+        // Compare the length first: most names are then rejected without reading them.
+        switch name.count {
+        case 2:
+            return isName("te") ? .neverSigned : .other
+        case 4:
+            return isName("host") ? .host : .other
+        case 6:
+            return isName("expect") ? .neverSigned : .other
+        case 7:
+            return isName("upgrade") || isName("trailer") ? .neverSigned : .other
+        case 10:
+            if isName("x-amz-date") { return .amzDate }
+            return isName("connection") || isName("keep-alive") || isName("user-agent") ? .neverSigned : .other
+        case 13:
+            return isName("authorization") ? .authorization : .other
+        case 15:
+            return isName("x-amzn-trace-id") ? .neverSigned : .other
+        case 17:
+            return isName("transfer-encoding") ? .neverSigned : .other
+        case 18:
+            return isName("proxy-authenticate") ? .neverSigned : .other
+        case 19:
+            return isName("proxy-authorization") ? .neverSigned : .other
+        case 20:
+            if isName("x-amz-security-token") { return .securityToken }
+            return isName("x-amz-content-sha256") ? .contentSHA256 : .other
+        default:
+            return .other
+        }
+    }
+
+    /// Whether two signed headers have the same name.
     @inline(__always)
-    private static func appendTrimmedValue(_ value: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
-        var started = false
-        var pendingSpace = false
-        for byte in value {
-            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") {
-                pendingSpace = started
-            } else {
-                if pendingSpace { output.append(UInt8(ascii: " ")) }
-                pendingSpace = false
-                started = true
-                output.append(byte)
-            }
+    private static func sameName(_ lhs: SignedHeader, _ rhs: SignedHeader, _ fields: HTTPFields) -> Bool {
+        guard lhs.words == rhs.words, lhs.length == rhs.length else { return false }
+        return lhs.isInline || fields[lhs.index].name.canonicalName == fields[rhs.index].name.canonicalName
+    }
+
+    /// Whether `lhs`'s name sorts before `rhs`'s (byte order).
+    @inline(__always)
+    private static func precedes(_ lhs: SignedHeader, _ rhs: SignedHeader, _ fields: HTTPFields) -> Bool {
+        if lhs.words != rhs.words { return lhs.words < rhs.words }
+        if lhs.isInline && rhs.isInline { return false }  // the same name
+        return fields[lhs.index].name.canonicalName.utf8.lexicographicallyPrecedes(
+            fields[rhs.index].name.canonicalName.utf8
+        )
+    }
+
+    /// Appends the name of a signed header.
+    @inline(__always)
+    private static func appendName(of header: SignedHeader, _ fields: HTTPFields, to output: inout [UInt8]) {
+        if header.isInline {
+            header.withInlineName { output.append(contentsOf: $0) }
+        } else {
+            SigV4Bytes.append(fields[header.index].name.canonicalName, to: &output)
         }
     }
 
-    /// Stable insertion sort by name (few headers: faster than a general sort, and stable).
-    private static func sortEntries(_ entries: inout [Entry]) {
-        guard entries.count > 1 else { return }
-        for index in 1..<entries.count {
-            let current = entries[index]
+    /// Stable insertion sort by name (few headers: faster than a general sort, and stable, so the
+    /// values of a repeated name keep their order).
+    private static func sort(_ signed: inout [SignedHeader], fields: HTTPFields) {
+        guard signed.count > 1 else { return }
+        for index in 1..<signed.count {
+            let current = signed[index]
             var position = index
-            while position > 0 && current.name.utf8.lexicographicallyPrecedes(entries[position - 1].name.utf8) {
-                entries[position] = entries[position - 1]
+            while position > 0 && precedes(current, signed[position - 1], fields) {
+                signed[position] = signed[position - 1]
                 position -= 1
             }
-            if position != index { entries[position] = current }
+            if position != index { signed[position] = current }
+        }
+    }
+
+    /// Appends `name:value\n` lines for the sorted headers, joining the values of a repeated name with `,`.
+    private static func appendCanonicalHeaders(
+        _ signed: [SignedHeader],
+        fields: HTTPFields,
+        values: [UInt8],
+        to canonical: inout [UInt8]
+    ) {
+        values.withUnsafeBufferPointer { values in
+            for position in signed.indices {
+                if position > 0 && sameName(signed[position - 1], signed[position], fields) {
+                    canonical.append(UInt8(ascii: ","))
+                } else {
+                    if position > 0 { canonical.append(UInt8(ascii: "\n")) }
+                    appendName(of: signed[position], fields, to: &canonical)
+                    canonical.append(UInt8(ascii: ":"))
+                }
+                canonical.append(contentsOf: UnsafeBufferPointer(rebasing: values[signed[position].value]))
+            }
+        }
+        if !signed.isEmpty { canonical.append(UInt8(ascii: "\n")) }
+    }
+
+    /// `header` with ``SignedHeader/value`` set: `field`'s value, trimmed, appended to `values`.
+    private static func recording(
+        _ header: SignedHeader,
+        valueOf field: HTTPField,
+        in values: inout [UInt8]
+    ) -> SignedHeader {
+        var header = header
+        let start = values.count
+        field.withUnsafeBytesOfValue { SigV4Bytes.appendTrimmedValue($0, to: &values) }
+        header.value = start..<values.count
+        return header
+    }
+
+    /// Appends the names of the sorted headers, each once, joined with `;`.
+    private static func appendSignedHeaderNames(
+        _ signed: [SignedHeader],
+        fields: HTTPFields,
+        to output: inout [UInt8]
+    ) {
+        for position in signed.indices {
+            if position > 0 {
+                if sameName(signed[position - 1], signed[position], fields) { continue }
+                output.append(UInt8(ascii: ";"))
+            }
+            appendName(of: signed[position], fields, to: &output)
         }
     }
 
@@ -590,16 +778,6 @@ public struct SigV4Signer: Sendable {
         return output
     }
 
-    static func isNeverSigned(_ name: String) -> Bool {
-        switch name {
-        case "connection", "expect", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
-            "transfer-encoding", "upgrade", "user-agent", "x-amzn-trace-id":
-            return true
-        default:
-            return false
-        }
-    }
-
     /// The `Host` value derived from the authority: without user info, lower-cased, without the
     /// scheme's default port (as botocore does).
     static func hostValue(of request: HTTPRequest) throws(SigV4Error) -> String {
@@ -607,13 +785,12 @@ public struct SigV4Signer: Sendable {
             throw SigV4Error(code: .missingHost, message: "the request has no Host header and no authority")
         }
         // Fast path: a plain lower-case host name without user info or port is used as it is.
-        var plain = true
-        for byte in authority.utf8
-        where byte == UInt8(ascii: "@") || byte == UInt8(ascii: ":")
-            || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-        {
-            plain = false
-            break
+        var bytes = authority
+        let plain = bytes.withUTF8 { bytes in
+            !bytes.contains { byte in
+                byte == UInt8(ascii: "@") || byte == UInt8(ascii: ":")
+                    || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+            }
         }
         if plain { return authority }
 

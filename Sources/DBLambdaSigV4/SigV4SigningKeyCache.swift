@@ -15,12 +15,21 @@ public final class SigV4SigningKeyCache: @unchecked Sendable, CustomStringConver
         var date: Substring
         var region: String
         var service: String
+
+        func matches(secret: String, date: Substring, region: String, service: String) -> Bool {
+            // `==` on strings that share storage is a pointer compare: the usual case here.
+            self.secret == secret && self.region == region && self.service == service && self.date == date
+        }
     }
 
     private let lock = NSLock()
     private var entries: [Key: PreparedKey] = [:]
     private var order: [Key] = []
-    private var last: (key: Key, value: PreparedKey)?
+    // The last hit, kept apart from `entries` so that repeated signing with one scope compares
+    // four strings instead of hashing them. Two optionals rather than one optional tuple: the
+    // comparison then reads the key in place instead of copying key and value first.
+    private var lastKey: Key?
+    private var lastValue: PreparedKey?
     private var derivations = 0
     /// The most entries the cache keeps.
     public let capacity: Int
@@ -66,15 +75,19 @@ public final class SigV4SigningKeyCache: @unchecked Sendable, CustomStringConver
 
     /// The cached key with its HMAC pads already absorbed (see ``PreparedKey``).
     func prepared(secretAccessKey: String, dateStamp: Substring, region: String, service: String) -> PreparedKey {
-        let key = Key(secret: secretAccessKey, date: dateStamp, region: region, service: service)
         lock.lock()
-        // Most callers sign again and again with the same scope: compare before hashing.
-        if let last, last.key == key {
+        // Most callers sign again and again with the same scope: compare with the last hit before
+        // building a key and hashing it.
+        if lastKey?.matches(secret: secretAccessKey, date: dateStamp, region: region, service: service) == true,
+            let value = lastValue
+        {
             lock.unlock()
-            return last.value
+            return value
         }
+        let key = Key(secret: secretAccessKey, date: dateStamp, region: region, service: service)
         if let found = entries[key] {
-            last = (key, found)
+            lastKey = key
+            lastValue = found
             lock.unlock()
             return found
         }
@@ -92,7 +105,8 @@ public final class SigV4SigningKeyCache: @unchecked Sendable, CustomStringConver
             order.append(key)
         }
         entries[key] = derived
-        last = (key, derived)
+        lastKey = key
+        lastValue = derived
         return derived
     }
 
@@ -102,7 +116,8 @@ public final class SigV4SigningKeyCache: @unchecked Sendable, CustomStringConver
         defer { lock.unlock() }
         entries.removeAll()
         order.removeAll()
-        last = nil
+        lastKey = nil
+        lastValue = nil
     }
 
     /// Derives a signing key without caching:
@@ -131,7 +146,9 @@ public final class SigV4SigningKeyCache: @unchecked Sendable, CustomStringConver
 /// A signing key with the HMAC inner and outer pads already hashed, so that signing costs two
 /// SHA-256 finalisations instead of re-keying an HMAC every time.
 /// `HMAC(K, m) = SHA256((K ⊕ opad) ‖ SHA256((K ⊕ ipad) ‖ m))` (RFC 2104; K is 32 bytes, shorter than a block).
-struct PreparedKey: Sendable {
+///
+/// A class, so that handing it out of the cache retains one reference instead of the three inside.
+final class PreparedKey: Sendable {
     let key: SymmetricKey
     let inner: SHA256
     let outer: SHA256
@@ -154,13 +171,13 @@ struct PreparedKey: Sendable {
         self.outer = outer
     }
 
-    /// HMAC-SHA256 of `message`, appended as lowercase hex to `output`.
-    func appendHexMAC(of message: [UInt8], to output: inout [UInt8]) {
+    /// HMAC-SHA256 of `message`.
+    func mac(of message: UnsafeRawBufferPointer) -> SHA256Digest {
         var innerHasher = inner
-        message.withUnsafeBytes { innerHasher.update(bufferPointer: $0) }
+        innerHasher.update(bufferPointer: message)
         let innerDigest = innerHasher.finalize()
         var outerHasher = outer
         innerDigest.withUnsafeBytes { outerHasher.update(bufferPointer: $0) }
-        outerHasher.finalize().withUnsafeBytes { SigV4Bytes.appendHex($0, to: &output) }
+        return outerHasher.finalize()
     }
 }

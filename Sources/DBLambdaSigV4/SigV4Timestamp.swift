@@ -11,7 +11,11 @@ public struct SigV4Timestamp: Sendable, Hashable, CustomStringConvertible {
     /// The `X-Amz-Date` form, for example `20150830T123600Z`.
     public let amzDate: String
     /// The scope date, for example `20150830`.
-    public var dateStamp: Substring { amzDate.prefix(8) }
+    public var dateStamp: Substring {
+        // Sliced through the UTF-8 view: O(1), where `prefix(8)` on the characters walks them
+        // (``amzDate`` is ASCII, so both give the same text).
+        Substring(amzDate.utf8.prefix(8))
+    }
 
     /// Creates a timestamp from seconds since 1970 (UTC). Years outside 0001 … 9999 are clamped.
     public init(secondsSince1970 seconds: Int64) {
