@@ -6,7 +6,12 @@ struct DBLambdaCommand: AsyncParsableCommand {
         commandName: "dblambda",
         abstract: "Tools for calling AWS Lambda from databases.",
         subcommands: [
-            SignCommand.self
+            SignCommand.self,
+            InvokeCommand.self,
+            EventsCommand.self,
+            SQLCommand.self,
+            NetworkCommand.self,
+            PolicyCommand.self,
         ]
     )
 }
