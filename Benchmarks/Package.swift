@@ -32,6 +32,25 @@ let package = Package(
             ],
             path: "Benchmarks/SigV4Benchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
+        ),
+        .executableTarget(
+            name: "EventsBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "DBLambdaEvents", package: rootPackage),
+                .product(name: "DBLambdaPayload", package: rootPackage),
+            ],
+            path: "Benchmarks/EventsBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "NetworkBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "DBLambdaNetwork", package: rootPackage),
+            ],
+            path: "Benchmarks/NetworkBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

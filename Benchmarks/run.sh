@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks/run.sh NAME — runs one benchmark and its peer in the same run and ends with one line
-# `NAME: ours X/s, PEER Y/s, ratio Z`. NAME: sigv4.
+# `NAME: ours X/s, PEER Y/s, ratio Z` (or `NAME: ours X ms` without a peer). NAME: sigv4, events, network.
 set -euo pipefail
 cd "$(dirname "$0")"
 name=${1:-}
@@ -42,8 +42,48 @@ print(f"detail: botocore prebuilt {peer_prebuilt:.0f}/s; ratio prebuilt {prebuil
 print(f"sigv4: ours {ours:.0f}/s, botocore {peer:.0f}/s, ratio {ours/peer:.1f}")
 PY
     ;;
+events)
+    json=$(mktemp)
+    trap 'rm -f "$json"' EXIT
+    swift package benchmark --target EventsBenchmarks --format jmh --path stdout --no-progress \
+        | grep '^\[{' >"$json"
+    python3 - "$json" <<'PY'
+import json, sys
+runs = {r["benchmark"].split(".")[-1]: r for r in json.load(open(sys.argv[1]))}
+def per_s(name, scale):
+    p50 = runs[name]["secondaryMetrics"]["Time (wall clock)"]["scorePercentiles"]["50.0"]
+    return 1e6 * scale / p50
+rows = []
+for label, scale in (("1KB", 1000), ("64KB", 1)):
+    for kind, peer in (("decode", "JSONSerialization"), ("decode-typed", "JSONDecoder"),
+                       ("encode", "JSONSerialization"), ("encode", "JSONEncoder")):
+        ours = per_s(f"Events-{kind}-{label}-ours", scale)
+        theirs = per_s(f"Events-{kind}-{label}-{peer}", scale)
+        rows.append((label, kind, peer, ours, theirs))
+        print(f"detail: {kind} {label}: ours {ours:.0f}/s, {peer} {theirs:.0f}/s, ratio {ours / theirs:.2f}")
+label, kind, peer, ours, theirs = rows[0]
+print(f"events: ours {ours:.0f}/s, {peer} {theirs:.0f}/s, ratio {ours / theirs:.1f}")
+PY
+    ;;
+network)
+    json=$(mktemp)
+    trap 'rm -f "$json"' EXIT
+    swift package benchmark --target NetworkBenchmarks --format jmh --path stdout --no-progress \
+        | grep '^\[{' >"$json"
+    python3 - "$json" <<'PY'
+import json, sys
+runs = {r["benchmark"].split(".")[-1]: r for r in json.load(open(sys.argv[1]))}
+def ms(name):
+    return runs[name]["secondaryMetrics"]["Time (wall clock)"]["scorePercentiles"]["50.0"] / 1000
+for n in (100, 1000, 10000):
+    print(f"detail: {n} subnets: analysis {ms(f'Network-analyze-{n}'):.2f} ms, "
+          f"import+analysis {ms(f'Network-import-analyze-{n}'):.1f} ms")
+print(f"network: ours {ms('Network-analyze-1000'):.2f} ms (1 000 subnets; import+analysis "
+      f"{ms('Network-import-analyze-1000'):.1f} ms)")
+PY
+    ;;
 *)
-    echo "usage: Benchmarks/run.sh sigv4" >&2
+    echo "usage: Benchmarks/run.sh sigv4|events|network" >&2
     exit 2
     ;;
 esac

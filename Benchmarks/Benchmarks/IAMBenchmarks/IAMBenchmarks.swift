@@ -16,7 +16,11 @@ private func policy(_ index: Int) -> PolicyDocument {
             resource: [function, function + ":*"],
             condition: ConditionBlock([
                 ConditionEntry(operatorName: "StringEquals", key: "aws:PrincipalAccount", values: [.string(account)]),
-                ConditionEntry(operatorName: "IpAddress", key: "aws:SourceIp", values: ["10.0.0.0/8", "2001:db8::/32"]),
+                ConditionEntry(
+                    operatorName: "IpAddress",
+                    key: "aws:SourceIp",
+                    values: ["10.0.0.0/8", "2001:db8::/32"]
+                ),
             ])
         ),
         Statement(
@@ -44,7 +48,11 @@ private func policy(_ index: Int) -> PolicyDocument {
             action: "lambda:*",
             resource: "*",
             condition: ConditionBlock([
-                ConditionEntry(operatorName: "NotIpAddress", key: "aws:SourceIp", values: ["10.0.0.0/8", "2001:db8::/32"]),
+                ConditionEntry(
+                    operatorName: "NotIpAddress",
+                    key: "aws:SourceIp",
+                    values: ["10.0.0.0/8", "2001:db8::/32"]
+                ),
                 ConditionEntry(operatorName: "BoolIfExists", key: "aws:ViaAWSService", values: ["false"]),
             ])
         ),
@@ -54,7 +62,11 @@ private func policy(_ index: Int) -> PolicyDocument {
             action: "lambda:InvokeFunction",
             notResource: PolicyStrings("arn:aws:lambda:*:\(account):function:*"),
             condition: ConditionBlock([
-                ConditionEntry(operatorName: "ArnNotLike", key: "aws:PrincipalArn", values: ["arn:aws:iam::*:role/admin-*"])
+                ConditionEntry(
+                    operatorName: "ArnNotLike",
+                    key: "aws:PrincipalArn",
+                    values: ["arn:aws:iam::*:role/admin-*"]
+                )
             ])
         ),
     ]
