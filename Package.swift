@@ -159,7 +159,11 @@ let package = Package(
         ),
         .testTarget(name: "DBLambdaEventsTests", dependencies: ["DBLambdaEvents"], exclude: ["Fixtures"]),
         .testTarget(name: "DBLambdaPayloadTests", dependencies: ["DBLambdaPayload", "DBLambdaEvents"]),
-        .testTarget(name: "DBLambdaSQLTests", dependencies: ["DBLambdaSQL", "DBLambdaEvents", "DBLambdaCore"]),
+        .testTarget(
+            name: "DBLambdaSQLTests",
+            dependencies: ["DBLambdaSQL", "DBLambdaEvents", "DBLambdaCore"],
+            exclude: ["Snapshots"]
+        ),
         .testTarget(name: "DBLambdaIAMTests", dependencies: ["DBLambdaIAM", "DBLambdaCore"], exclude: ["Fixtures"]),
         .testTarget(
             name: "DBLambdaNetworkTests",
@@ -192,6 +196,7 @@ let package = Package(
                 "DBLambdaHTTP",
                 "DBLambdaSigV4",
                 "LoopbackHTTPServer",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -51,6 +51,7 @@ BEGIN
             -- Error policy warn: an invoke error is kept in @dblambda_error and the write goes on.
             DECLARE CONTINUE HANDLER FOR SQLEXCEPTION
                 GET DIAGNOSTICS CONDITION 1 @dblambda_sqlstate = RETURNED_SQLSTATE, @dblambda_error = MESSAGE_TEXT;
+            SET @dblambda_sqlstate = NULL, @dblambda_error = NULL;
             SELECT lambda_sync('arn:aws:lambda:us-east-1:123456789012:function:orders',
                 JSON_OBJECT(
                     'dblambda', 1,
