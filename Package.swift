@@ -92,6 +92,7 @@ let package = Package(
                 "DBLambdaHTTP",
                 "DBLambdaInvoke",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 

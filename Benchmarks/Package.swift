@@ -52,5 +52,17 @@ let package = Package(
             path: "Benchmarks/NetworkBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "InvokeBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "DBLambdaCore", package: rootPackage),
+                .product(name: "DBLambdaCredentials", package: rootPackage),
+                .product(name: "DBLambdaHTTP", package: rootPackage),
+                .product(name: "DBLambdaInvoke", package: rootPackage),
+            ],
+            path: "Benchmarks/InvokeBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )
