@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks/run.sh NAME — runs one benchmark and its peer in the same run and ends with one line
-# `NAME: ours X/s, PEER Y/s, ratio Z` (or `NAME: ours X ms` without a peer). NAME: sigv4, events, network.
+# `NAME: ours X/s, PEER Y/s, ratio Z` (or `NAME: ours X ms` without a peer). NAME: sigv4, events, network, invoke.
 set -euo pipefail
 cd "$(dirname "$0")"
 name=${1:-}
@@ -82,8 +82,35 @@ print(f"network: ours {ms('Network-analyze-1000'):.2f} ms (1 000 subnets; import
       f"{ms('Network-import-analyze-1000'):.1f} ms)")
 PY
     ;;
+invoke)
+    json=$(mktemp)
+    port=${INVOKE_BENCH_PORT:-18080}
+    peers/invoke_server.sh start "$port"
+    trap 'peers/invoke_server.sh stop "$port"; rm -f "$json"' EXIT
+    INVOKE_BENCH_ENDPOINT=http://127.0.0.1:$port swift package benchmark --target InvokeBenchmarks \
+        --format jmh --path stdout --no-progress | grep '^\[{' >"$json"
+    ours_connections=$(curl -s "http://127.0.0.1:$port/nginx-status" | awk 'NR==3 {print $1}')
+    peer_out=""
+    for c in 1 16 128; do
+        peer_out+=$(python3 peers/boto3_invoke.py "http://127.0.0.1:$port" "$c" 5000)$'\n'
+    done
+    all_connections=$(curl -s "http://127.0.0.1:$port/nginx-status" | awk 'NR==3 {print $1}')
+    python3 - "$json" "$peer_out" "$ours_connections" "$all_connections" <<'PY'
+import json, re, sys
+runs = {r["benchmark"].split(".")[-1]: r for r in json.load(open(sys.argv[1]))}
+peers = {int(c): float(v) for c, v in re.findall(r"concurrency=(\d+) ops_per_s=(\d+)", sys.argv[2])}
+def per_s(name):  # one measured iteration is 1000 invocations (scalingFactor .kilo)
+    return 1e6 * 1000 / runs[name]["secondaryMetrics"]["Time (wall clock)"]["scorePercentiles"]["50.0"]
+for c in (1, 16, 128):
+    print(f"detail: concurrency {c}: ours {per_s(f'Invoke-c{c}'):.0f}/s, boto3 {peers[c]:.0f}/s, "
+          f"ratio {per_s(f'Invoke-c{c}') / peers[c]:.1f}")
+ours_conn, all_conn = int(sys.argv[3] or 0), int(sys.argv[4] or 0)
+print(f"detail: connections accepted by the server: ours {ours_conn}, boto3 {all_conn - ours_conn}")
+print(f"invoke: ours {per_s('Invoke-c128'):.0f}/s, boto3 {peers[128]:.0f}/s, ratio {per_s('Invoke-c128') / peers[128]:.1f}")
+PY
+    ;;
 *)
-    echo "usage: Benchmarks/run.sh sigv4|events|network" >&2
+    echo "usage: Benchmarks/run.sh sigv4|events|network|invoke" >&2
     exit 2
     ;;
 esac
