@@ -3,7 +3,8 @@
 # the compiler, then the toolchain's `docc convert`). See ../shared/test-infra.md §6c.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-targets=(DBLambdaCore DBLambdaHTTP DBLambdaSigV4 DBLambdaCredentials)
+targets=(DBLambdaCore DBLambdaHTTP DBLambdaSigV4 DBLambdaCredentials DBLambdaEvents DBLambdaPayload DBLambdaSQL
+    DBLambdaIAM DBLambdaNetwork DBLambdaInvoke DBLambdaTesting)
 # dump-symbol-graph extracts graphs from the modules already built (no rebuild with other flags).
 swift package dump-symbol-graph --minimum-access-level public >/dev/null
 all=$(find .build -maxdepth 2 -type d -name symbolgraph | head -n 1)

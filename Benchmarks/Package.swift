@@ -53,6 +53,15 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "IAMBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "DBLambdaIAM", package: rootPackage),
+            ],
+            path: "Benchmarks/IAMBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "InvokeBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks/run.sh NAME — runs one benchmark and its peer in the same run and ends with one line
-# `NAME: ours X/s, PEER Y/s, ratio Z` (or `NAME: ours X ms` without a peer). NAME: sigv4, events, network, invoke.
+# `NAME: ours X/s, PEER Y/s, ratio Z` (or `NAME: ours X ms` without a peer). NAME: sigv4, events, network, iam, invoke.
 set -euo pipefail
 cd "$(dirname "$0")"
 name=${1:-}
@@ -82,6 +82,22 @@ print(f"network: ours {ms('Network-analyze-1000'):.2f} ms (1 000 subnets; import
       f"{ms('Network-import-analyze-1000'):.1f} ms)")
 PY
     ;;
+iam)
+    json=$(mktemp)
+    trap 'rm -f "$json"' EXIT
+    swift package benchmark --target IAMBenchmarks --format jmh --path stdout --no-progress \
+        | grep '^\[{' >"$json"
+    python3 - "$json" <<'PY'
+import json, sys
+runs = {r["benchmark"].split(".")[-1]: r for r in json.load(open(sys.argv[1]))}
+def per_s(name):  # one measured iteration is 1000 operations (scalingFactor .kilo)
+    return 1e6 * 1000 / runs[name]["secondaryMetrics"]["Time (wall clock)"]["scorePercentiles"]["50.0"]
+evaluate = per_s("IAM evaluate: 10 policies, 50 statements, conditions")
+parse = per_s("IAM parse: 10 policies")
+print(f"detail: parse 10 policies {parse:.0f}/s ({1e3 / parse:.3f} ms)")
+print(f"iam: ours {1e3 / evaluate:.3f} ms per evaluation ({evaluate:.0f} evaluations/s)")
+PY
+    ;;
 invoke)
     json=$(mktemp)
     port=${INVOKE_BENCH_PORT:-18080}
@@ -110,7 +126,7 @@ print(f"invoke: ours {per_s('Invoke-c128'):.0f}/s, boto3 {peers[128]:.0f}/s, rat
 PY
     ;;
 *)
-    echo "usage: Benchmarks/run.sh sigv4|events|network|invoke" >&2
+    echo "usage: Benchmarks/run.sh sigv4|events|network|iam|invoke" >&2
     exit 2
     ;;
 esac
