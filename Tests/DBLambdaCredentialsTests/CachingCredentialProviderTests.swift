@@ -117,7 +117,7 @@ struct CachingCredentialProviderTests {
             let provider = InstanceMetadataCredentialProvider(
                 environment: [:],
                 transport: transport,
-                configuration: .init(endpoint: server.baseURL, timeout: .seconds(2))
+                configuration: .init(endpoint: server.baseURL, timeout: .seconds(10))
             )
             let cache = CachingCredentialProvider(provider)
             let keys = try await withThrowingTaskGroup(of: String.self) { group in

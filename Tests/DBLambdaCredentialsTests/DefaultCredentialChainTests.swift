@@ -7,11 +7,13 @@ import Testing
 
 @Suite("Default chain order and short-circuit rules")
 struct DefaultCredentialChainTests {
-    /// A chain whose instance metadata points at `imds` (a loopback URL) with a short timeout.
+    /// A chain whose instance metadata points at `imds` (a loopback URL). The timeouts are generous so that a
+    /// loaded machine never turns an answering server into a timeout; tests of a hanging service pass a short one.
     private func chain(
         _ environment: [String: String],
         transport: any HTTPTransport,
         imds: String,
+        imdsTimeout: Duration = .seconds(10),
         profile: String? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) -> DefaultCredentialChain {
@@ -20,8 +22,8 @@ struct DefaultCredentialChainTests {
             transport: transport,
             configuration: .init(
                 profile: profile,
-                container: .init(timeout: .milliseconds(500), maxAttempts: 1, retryDelay: .zero),
-                instanceMetadata: .init(endpoint: imds, timeout: .milliseconds(300)),
+                container: .init(timeout: .seconds(10), maxAttempts: 1, retryDelay: .zero),
+                instanceMetadata: .init(endpoint: imds, timeout: imdsTimeout),
                 now: now
             )
         )
@@ -204,9 +206,12 @@ struct DefaultCredentialChainTests {
                 let clock = ContinuousClock()
                 let started = clock.now
                 let error = await expectCredentialsError(.noCredentials) {
-                    try await chain(home.environment(), transport: transport, imds: server.baseURL).credentials(
-                        logger: quietLogger
-                    )
+                    try await chain(
+                        home.environment(),
+                        transport: transport,
+                        imds: server.baseURL,
+                        imdsTimeout: .milliseconds(300)
+                    ).credentials(logger: quietLogger)
                 }
                 #expect(clock.now - started < .seconds(15))
                 #expect(error?.message.contains("did not answer within") == true)

@@ -30,7 +30,7 @@ struct InstanceMetadataCredentialProviderTests {
         _ server: LoopbackHTTPServer,
         _ transport: any HTTPTransport,
         environment: [String: String] = [:],
-        timeout: Duration? = .milliseconds(500)
+        timeout: Duration? = .seconds(10)
     ) -> InstanceMetadataCredentialProvider {
         InstanceMetadataCredentialProvider(
             environment: environment,
@@ -127,7 +127,7 @@ struct InstanceMetadataCredentialProviderTests {
             let provider = InstanceMetadataCredentialProvider(
                 environment: [
                     "AWS_EC2_METADATA_SERVICE_ENDPOINT": server.baseURL + "/",
-                    "AWS_METADATA_SERVICE_TIMEOUT": "0.5",
+                    "AWS_METADATA_SERVICE_TIMEOUT": "10",
                     "AWS_METADATA_SERVICE_NUM_ATTEMPTS": "2",
                 ],
                 transport: transport
