@@ -28,11 +28,13 @@ struct SQLPostgresEndToEndTests {
         )
         let server = try await LoopbackHTTPServer.start { _ in .respond(StubResponse(status: 202)) }
         do {
-            try PostgresServer.run(
+            // psql waits for the trigger's POST, which the loopback server answers on the cooperative pool:
+            // wait for psql on a GCD thread so this test never holds a pool thread the server needs.
+            let insert =
                 "SET dblambda_test.endpoint = '\(server.baseURL)';\n"
-                    + "INSERT INTO dblambdasql_e2e.orders VALUES (9223372036854775807, "
-                    + "12345678901234567890.12345678901234567890, 'ü 😀 \"q\"');"
-            )
+                + "INSERT INTO dblambdasql_e2e.orders VALUES (9223372036854775807, "
+                + "12345678901234567890.12345678901234567890, 'ü 😀 \"q\"');"
+            try await offCooperativePool { _ = try PostgresServer.run(insert) }
             let requests = server.requests
             try #require(requests.count == 1)
             let request = requests[0]
@@ -79,5 +81,15 @@ struct SQLPostgresEndToEndTests {
             throw error
         }
         try await server.shutdown()
+    }
+}
+
+/// Runs blocking work (a client process that waits on the network) on a GCD thread, not on Swift's
+/// cooperative pool, whose few threads the loopback server's handlers need.
+private func offCooperativePool(_ body: @escaping @Sendable () throws -> Void) async throws {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { try body() })
+        }
     }
 }
