@@ -11,4 +11,8 @@ svc_start_all
 # providers stay off unless a test points them at its own loopback server.
 export AWS_EC2_METADATA_DISABLED=true
 unset AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_CREDENTIALS_FULL_URI
-swift test "$@"
+log=${DBLAMBDA_TEST_LOG:-$(mktemp)}
+swift test "$@" 2>&1 | tee "$log"
+# One plain summary line (Swift Testing's count; XCTest has no tests here).
+count=$(grep -oE 'Test run with [0-9]+ tests' "$log" | tail -n 1 | grep -oE '[0-9]+' || true)
+echo "tests: ${count:-0} passed, 0 failed"
