@@ -92,8 +92,8 @@ import json, sys
 runs = {r["benchmark"].split(".")[-1]: r for r in json.load(open(sys.argv[1]))}
 def per_s(name):  # one measured iteration is 1000 operations (scalingFactor .kilo)
     return 1e6 * 1000 / runs[name]["secondaryMetrics"]["Time (wall clock)"]["scorePercentiles"]["50.0"]
-evaluate = per_s("IAM evaluate: 10 policies, 50 statements, conditions")
-parse = per_s("IAM parse: 10 policies")
+evaluate = per_s("IAM_evaluate:_10_policies,_50_statements,_conditions")  # names as the JMH export spells them
+parse = per_s("IAM_parse:_10_policies")
 print(f"detail: parse 10 policies {parse:.0f}/s ({1e3 / parse:.3f} ms)")
 print(f"iam: ours {1e3 / evaluate:.3f} ms per evaluation ({evaluate:.0f} evaluations/s)")
 PY
