@@ -14,6 +14,10 @@ import Foundation
 private let endpoint = ProcessInfo.processInfo.environment["INVOKE_BENCH_ENDPOINT"] ?? "http://127.0.0.1:18080"
 private let payload = Array(#"{"id":"evt-0001","table":"public.orders","op":"insert","new":{"id":42}}"#.utf8)
 
+// One transport (one async-http-client pool) for every iteration of every benchmark, as a service keeps one:
+// the connection count the script prints then shows keep-alive reuse, not per-iteration set-up.
+private let sharedTransport = AsyncHTTPClientTransport(defaultTimeout: .seconds(30))
+
 private func makeClient(_ transport: AsyncHTTPClientTransport) -> LambdaClient {
     var configuration = LambdaClient.Configuration(region: .usEast1, endpoint: endpoint)
     configuration.maxAttempts = 1
@@ -47,13 +51,11 @@ let benchmarks: @Sendable () -> Void = {
     )
     for concurrency in [1, 16, 128] {
         Benchmark("Invoke-c\(concurrency)") { benchmark in
-            let transport = AsyncHTTPClientTransport(defaultTimeout: .seconds(30))
-            let client = makeClient(transport)
+            let client = makeClient(sharedTransport)
             await invokeAll(client, count: 64, concurrency: min(concurrency, 64))  // warm the pool
             benchmark.startMeasurement()
             await invokeAll(client, count: benchmark.scaledIterations.count, concurrency: concurrency)
             benchmark.stopMeasurement()
-            try? await transport.shutdown()
         }
     }
 }
