@@ -15,4 +15,4 @@ log=${DBLAMBDA_TEST_LOG:-$(mktemp)}
 swift test "$@" 2>&1 | tee "$log"
 # One plain summary line (Swift Testing's count; XCTest has no tests here).
 count=$(grep -oE 'Test run with [0-9]+ tests' "$log" | tail -n 1 | grep -oE '[0-9]+' || true)
-echo "tests: ${count:-0} passed, 0 failed"
+echo "tests: ${count:-0} passed, 0 failed" | tee -a "$log"

@@ -32,8 +32,8 @@ public enum RegionResolver: Sendable {
         return nonEmpty(files.value("region", profile: name))
     }
 
-    /// `AWS_REGION`, else `AWS_DEFAULT_REGION`.
-    static func environmentRegion(_ environment: [String: String]) -> String? {
+    /// The region named by the environment alone: `AWS_REGION`, else `AWS_DEFAULT_REGION` (no files read).
+    public static func environmentRegion(_ environment: [String: String]) -> String? {
         nonEmpty(environment["AWS_REGION"]) ?? nonEmpty(environment["AWS_DEFAULT_REGION"])
     }
 

@@ -1,4 +1,5 @@
 public import DBLambdaCore
+import DBLambdaCredentials
 public import Foundation
 
 extension LambdaClient {
@@ -90,7 +91,7 @@ extension LambdaClient {
         ) throws(LambdaInvokeError) -> Configuration {
             var configuration = Configuration(region: region)
             if configuration.region == nil,
-                let name = nonEmpty(environment["AWS_REGION"]) ?? nonEmpty(environment["AWS_DEFAULT_REGION"])
+                let name = RegionResolver.environmentRegion(environment)
             {
                 configuration.region = try parseRegion(name, source: "AWS_REGION/AWS_DEFAULT_REGION")
             }
