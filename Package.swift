@@ -28,6 +28,8 @@ let package = Package(
         .library(name: "DBLambdaNetwork", targets: ["DBLambdaNetwork"]),
         .library(name: "DBLambdaInvoke", targets: ["DBLambdaInvoke"]),
         .library(name: "DBLambdaTesting", targets: ["DBLambdaTesting"]),
+        .library(name: "DBLambdaLocal", targets: ["DBLambdaLocal"]),
+        .library(name: "DatabaseLambda", targets: ["DatabaseLambda"]),
         .executable(name: "dblambda", targets: ["dblambda"]),
     ],
     dependencies: [
@@ -37,6 +39,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.25.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
     ],
     targets: [
         // MARK: Libraries
@@ -87,11 +90,45 @@ let package = Package(
             ]
         ),
         .target(
+            name: "DBLambdaLocal",
+            dependencies: [
+                "DBLambdaCore",
+                "DBLambdaSigV4",
+                "DBLambdaIAM",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "DBLambdaTesting",
             dependencies: [
                 "DBLambdaHTTP",
                 "DBLambdaInvoke",
+                "DBLambdaLocal",
+                "DBLambdaSigV4",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // MARK: Façade
+        .target(
+            name: "DatabaseLambda",
+            dependencies: [
+                "DBLambdaCore",
+                "DBLambdaEvents",
+                "DBLambdaPayload",
+                "DBLambdaSQL",
+                "DBLambdaIAM",
+                "DBLambdaNetwork",
+                "DBLambdaHTTP",
+                "DBLambdaSigV4",
+                "DBLambdaCredentials",
+                "DBLambdaInvoke",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -110,6 +147,8 @@ let package = Package(
                 "DBLambdaIAM",
                 "DBLambdaNetwork",
                 "DBLambdaInvoke",
+                "DBLambdaLocal",
+                "DatabaseLambda",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -186,8 +225,43 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "DBLambdaLocalTests",
+            dependencies: [
+                "DBLambdaLocal",
+                "DBLambdaSigV4",
+                "DBLambdaIAM",
+                "DBLambdaCore",
+                "DBLambdaInvoke",
+                "DBLambdaHTTP",
+                "DBLambdaTesting",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "DatabaseLambdaTests",
+            dependencies: [
+                "DatabaseLambda",
+                "DBLambdaCore",
+                "DBLambdaEvents",
+                "DBLambdaIAM",
+                "DBLambdaSQL",
+                "DBLambdaNetwork",
+                "DBLambdaInvoke",
+                "DBLambdaTesting",
+                "DBLambdaLocal",
+                "DBLambdaSigV4",
+                "DBLambdaHTTP",
+            ],
+            exclude: ["Snapshots"]
+        ),
+        .testTarget(
             name: "IntegrationTests",
             dependencies: [
+                "DatabaseLambda",
+                "DBLambdaLocal",
+                "DBLambdaTesting",
+                "DBLambdaIAM",
                 "DBLambdaSQL",
                 "DBLambdaEvents",
                 "DBLambdaPayload",
