@@ -100,29 +100,53 @@ PY
     ;;
 invoke)
     json=$(mktemp)
+    cpu=$(mktemp)
     port=${INVOKE_BENCH_PORT:-18080}
     peers/invoke_server.sh start "$port"
-    trap 'peers/invoke_server.sh stop "$port"; rm -f "$json"' EXIT
-    INVOKE_BENCH_ENDPOINT=http://127.0.0.1:$port swift package benchmark --target InvokeBenchmarks \
-        --format jmh --path stdout --no-progress | grep '^\[{' >"$json"
+    trap 'peers/invoke_server.sh stop "$port"; rm -f "$json" "$cpu"' EXIT
+    echo "detail: load before: $(uptime | sed 's/.*load average: //')"
+    # Each measured iteration of ours appends `Invoke-cN invokes=… wall_us=… cpu_us=…` (CPU = user + system of the
+    # benchmark process, every thread; nginx excluded) to $cpu; boto3_invoke.py prints the same for its process.
+    INVOKE_BENCH_ENDPOINT=http://127.0.0.1:$port INVOKE_BENCH_CPU_FILE=$cpu swift package benchmark \
+        --target InvokeBenchmarks --format jmh --path stdout --no-progress | grep '^\[{' >"$json"
     ours_connections=$(curl -s "http://127.0.0.1:$port/nginx-status" | awk 'NR==3 {print $1}')
     peer_out=""
     for c in 1 16 128; do
         peer_out+=$(python3 peers/boto3_invoke.py "http://127.0.0.1:$port" "$c" 5000)$'\n'
     done
     all_connections=$(curl -s "http://127.0.0.1:$port/nginx-status" | awk 'NR==3 {print $1}')
-    python3 - "$json" "$peer_out" "$ours_connections" "$all_connections" <<'PY'
+    echo "detail: load after: $(uptime | sed 's/.*load average: //')"
+    python3 - "$json" "$peer_out" "$ours_connections" "$all_connections" "$cpu" <<'PY'
 import json, re, sys
 runs = {r["benchmark"].split(".")[-1]: r for r in json.load(open(sys.argv[1]))}
-peers = {int(c): float(v) for c, v in re.findall(r"concurrency=(\d+) ops_per_s=(\d+)", sys.argv[2])}
+peers = {int(c): (float(v), float(cpu), float(wall)) for c, v, cpu, wall in
+         re.findall(r"concurrency=(\d+) ops_per_s=(\d+) cpu_s=([\d.]+) wall_s=([\d.]+)", sys.argv[2])}
+ours_cpu = {}  # concurrency -> [invokes, cpu seconds, wall seconds], summed over every measured iteration
+for c, n, fails, wall, cpu in re.findall(r"Invoke-c(\d+) invokes=(\d+) failures=(\d+) wall_us=(\d+) cpu_us=(\d+)",
+                                        open(sys.argv[5]).read()):
+    if int(fails):
+        sys.exit(f"invoke: {fails} of {n} invocations failed at concurrency {c}; the figures would be meaningless")
+    t = ours_cpu.setdefault(int(c), [0, 0.0, 0.0])
+    t[0] += int(n); t[1] += int(cpu) / 1e6; t[2] += int(wall) / 1e6
 def per_s(name):  # one measured iteration is 1000 invocations (scalingFactor .kilo)
     return 1e6 * 1000 / runs[name]["secondaryMetrics"]["Time (wall clock)"]["scorePercentiles"]["50.0"]
+def mallocs(name):
+    m = runs[name]["secondaryMetrics"].get("Malloc (total)")
+    return m["scorePercentiles"]["50.0"] / 1000 if m else float("nan")
 for c in (1, 16, 128):
-    print(f"detail: concurrency {c}: ours {per_s(f'Invoke-c{c}'):.0f}/s, boto3 {peers[c]:.0f}/s, "
-          f"ratio {per_s(f'Invoke-c{c}') / peers[c]:.1f}")
+    ours, (theirs, peer_cpu, peer_wall) = per_s(f"Invoke-c{c}"), peers[c]
+    n, cpu, wall = ours_cpu[c]
+    ours_per_cpu, theirs_per_cpu = n / cpu, 5000 / peer_cpu
+    print(f"detail: concurrency {c}: ours {ours:.0f}/s, boto3 {theirs:.0f}/s, ratio {ours / theirs:.1f}; "
+          f"per CPU-second ours {ours_per_cpu:.0f} ({cpu / wall:.2f} cores busy, {1e6 / ours_per_cpu:.0f} us CPU "
+          f"per invoke, {mallocs(f'Invoke-c{c}'):.0f} mallocs), boto3 {theirs_per_cpu:.0f} ({peer_cpu / peer_wall:.2f} "
+          f"cores busy, {1e6 / theirs_per_cpu:.0f} us), ratio {ours_per_cpu / theirs_per_cpu:.1f}")
 ours_conn, all_conn = int(sys.argv[3] or 0), int(sys.argv[4] or 0)
 print(f"detail: connections accepted by the server: ours {ours_conn}, boto3 {all_conn - ours_conn}")
-print(f"invoke: ours {per_s('Invoke-c128'):.0f}/s, boto3 {peers[128]:.0f}/s, ratio {per_s('Invoke-c128') / peers[128]:.1f}")
+n, cpu, wall = ours_cpu[128]
+ours128, (theirs128, peer_cpu, _) = per_s("Invoke-c128"), peers[128]
+print(f"invoke: ours {ours128:.0f}/s, boto3 {theirs128:.0f}/s, ratio {ours128 / theirs128:.1f}; "
+      f"per CPU-second ours {n / cpu:.0f}, boto3 {5000 / peer_cpu:.0f}, ratio {(n / cpu) / (5000 / peer_cpu):.1f}")
 PY
     ;;
 *)

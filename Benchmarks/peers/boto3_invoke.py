@@ -1,8 +1,11 @@
 """boto3 peer of the invoke benchmark: invocations per second with a shared client and N threads.
 
 Usage: python3 boto3_invoke.py ENDPOINT CONCURRENCY TOTAL
-Prints `boto3_invoke concurrency=C ops_per_s=X`.
+Prints `boto3_invoke concurrency=C ops_per_s=X cpu_s=U wall_s=W`: U is the user + system CPU time of this
+process (every thread, `getrusage(RUSAGE_SELF)`) over the measured window, the same measure the Swift benchmark
+records for itself, so invocations per CPU-second compare the two clients without the server's CPU.
 """
+import resource
 import sys
 import threading
 import time
@@ -39,10 +42,17 @@ threads = [threading.Thread(target=lambda: client.invoke(FunctionName="bench-fun
 [t.start() for t in threads]
 [t.join() for t in threads]
 threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
-started = time.perf_counter()
+
+
+def cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+started, cpu_started = time.perf_counter(), cpu_seconds()
 [t.start() for t in threads]
 [t.join() for t in threads]
-elapsed = time.perf_counter() - started
+elapsed, cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
 if errors:
     sys.exit(f"boto3_invoke: {len(errors)} thread(s) failed: {errors[0]}")
-print(f"boto3_invoke concurrency={concurrency} ops_per_s={total / elapsed:.0f}")
+print(f"boto3_invoke concurrency={concurrency} ops_per_s={total / elapsed:.0f} cpu_s={cpu:.3f} wall_s={elapsed:.3f}")

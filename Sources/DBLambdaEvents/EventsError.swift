@@ -19,6 +19,8 @@ public struct EventsError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidJSON = Code(raw: "invalidJSON")
         /// Arrays and objects are nested deeper than ``JSONParser/Options/maximumDepth``.
         public static let nestingTooDeep = Code(raw: "nestingTooDeep")
+        /// The document is larger than ``JSONParser/Options/maximumDocumentBytes``.
+        public static let documentTooLarge = Code(raw: "documentTooLarge")
         /// The document is valid JSON but none of the known envelopes.
         public static let unknownEnvelope = Code(raw: "unknownEnvelope")
         /// The document is a DatabaseLambda envelope of a version this reader does not know.
@@ -50,6 +52,8 @@ public struct EventsError: Error, Sendable, Hashable, CustomStringConvertible {
     public static let invalidJSON = EventsError(code: .invalidJSON, message: "invalid JSON")
     /// Any nesting-too-deep error (for matching).
     public static let nestingTooDeep = EventsError(code: .nestingTooDeep, message: "nesting too deep")
+    /// Any document-too-large error (for matching).
+    public static let documentTooLarge = EventsError(code: .documentTooLarge, message: "document too large")
     /// Any unknown-envelope error (for matching).
     public static let unknownEnvelope = EventsError(code: .unknownEnvelope, message: "unknown envelope")
     /// Any unsupported-version error (for matching).

@@ -3,15 +3,26 @@
 /// Rejects: invalid UTF-8, unescaped control characters, lone UTF-16 surrogates in `\u` escapes (a Swift
 /// `String` cannot hold them), leading zeros, trailing commas, trailing content, and nesting deeper than
 /// ``Options/maximumDepth``. Errors are ``EventsError`` with a ``JSONLocation``.
+///
+/// Documents larger than ``Options/maximumDocumentBytes`` (16 MiB by default) are refused with
+/// ``EventsError/Code/documentTooLarge`` before any parsing, and nesting deeper than ``Options/maximumDepth``
+/// (512 by default) with ``EventsError/Code/nestingTooDeep``, so hostile input can exhaust neither memory nor
+/// the stack.
 public struct JSONParser: Sendable {
     /// Parser options.
     public struct Options: Sendable, Hashable {
+        /// The default ``maximumDocumentBytes``: 16 MiB, well above Lambda's 6 MB synchronous payload limit.
+        public static let defaultMaximumDocumentBytes = 16 * 1024 * 1024
+
         /// The deepest nesting of arrays and objects accepted (default 512).
         public var maximumDepth: Int
+        /// The largest document accepted, in bytes (default ``defaultMaximumDocumentBytes``, 16 MiB).
+        public var maximumDocumentBytes: Int
 
         /// Creates options.
-        public init(maximumDepth: Int = 512) {
+        public init(maximumDepth: Int = 512, maximumDocumentBytes: Int = Options.defaultMaximumDocumentBytes) {
             self.maximumDepth = maximumDepth
+            self.maximumDocumentBytes = maximumDocumentBytes
         }
     }
 
@@ -29,6 +40,9 @@ public struct JSONParser: Sendable {
             parseBuffer(buffer)
         }
         if let result { return try result.get() }
+        // Non-contiguous input is copied: check its size first so the copy is bounded too.
+        let count = bytes.count
+        if count > options.maximumDocumentBytes { throw tooLarge(count) }
         let array = Array(bytes)
         return try array.withUnsafeBufferPointer { parseBuffer($0) }.get()
     }
@@ -39,7 +53,15 @@ public struct JSONParser: Sendable {
         return try copy.withUTF8 { parseBuffer($0) }.get()
     }
 
+    private func tooLarge(_ count: Int) -> EventsError {
+        EventsError(
+            code: .documentTooLarge,
+            message: "the document is \(count) bytes, over the limit of \(options.maximumDocumentBytes) bytes"
+        )
+    }
+
     func parseBuffer(_ buffer: UnsafeBufferPointer<UInt8>) -> Result<JSONValue, EventsError> {
+        if buffer.count > options.maximumDocumentBytes { return .failure(tooLarge(buffer.count)) }
         var state = ParserState(bytes: buffer, maximumDepth: options.maximumDepth)
         do throws(EventsError) {
             state.skipWhitespace()

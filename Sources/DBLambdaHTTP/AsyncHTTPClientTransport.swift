@@ -19,6 +19,11 @@ import NIOHTTP1
 ///
 /// The transport logs each request at `debug` level with method, host, path, status, byte counts and
 /// duration; it never logs header values, the query string or bodies.
+///
+/// Performance: the response is collected on the event loop and the waiting task runs on that loop while it
+/// waits, so a request costs one hop onto the loop and one back. A transport that creates its client puts it on
+/// one event loop of the shared group; to spread one transport's connections over several loops (heavy TLS
+/// traffic on many cores), pass your own `HTTPClient`.
 public final class AsyncHTTPClientTransport: HTTPTransport {
     /// The configuration of a client the transport creates: redirects are not followed (a signed request
     /// must not be replayed elsewhere), connect timeout 10 seconds, no response decompression, and no
@@ -43,6 +48,9 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     /// The whole-exchange timeout for requests whose ``HTTPRequestOptions/timeout`` is `nil`.
     public let defaultTimeout: Duration
     private let ownsClient: Bool
+    /// Runs the sending task on an event loop of the client while it waits, so that the response resumes it
+    /// without a thread hop (none at all when the client has one loop, as a transport-created client has).
+    private let taskExecutor: EventLoopTaskExecutor
 
     /// Creates a transport over a client the caller owns; ``shutdown()`` does not shut it down.
     ///
@@ -53,9 +61,11 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         self.client = client
         self.defaultTimeout = defaultTimeout
         self.ownsClient = false
+        self.taskExecutor = EventLoopTaskExecutor(client.eventLoopGroup.next())
     }
 
-    /// Creates a transport that owns a new client on the shared event loop group; call ``shutdown()`` when done.
+    /// Creates a transport that owns a new client on one event loop of the shared event loop group (no new threads);
+    /// call ``shutdown()`` when done.
     ///
     /// - Parameters:
     ///   - configuration: The client configuration; ``defaultConfiguration`` by default.
@@ -64,9 +74,19 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         configuration: HTTPClient.Configuration = AsyncHTTPClientTransport.defaultConfiguration,
         defaultTimeout: Duration = .seconds(60)
     ) {
-        self.client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        // One event loop of the shared group (no new threads): every connection of the pool and every response
+        // callback is on the loop that the waiting tasks run on, so a request costs no thread hop in the transport.
+        var configuration = configuration
+        // async-http-client captures the process's tracer when a configuration is created; when that is the no-op
+        // tracer (no tracing system bootstrapped), it would still build a span and its attributes for every
+        // request — an eighth of the allocations of a small request. `nil` means the same: no traces.
+        if let tracer = configuration.tracing.tracer, String(describing: type(of: tracer)) == "NoOpTracer" {
+            configuration.tracing.tracer = nil
+        }
+        self.client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup.next(), configuration: configuration)
         self.defaultTimeout = defaultTimeout
         self.ownsClient = true
+        self.taskExecutor = EventLoopTaskExecutor(client.eventLoopGroup.next())
     }
 
     /// Shuts the client down if the transport created it; does nothing for a caller's client.
@@ -116,53 +136,70 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         options: HTTPRequestOptions,
         logger: Logger
     ) async throws -> HTTPTransportResponse {
+        try await withTaskExecutorPreference(taskExecutor) {
+            try await sendOnEventLoop(request, body: body, options: options, logger: logger)
+        }
+    }
+
+    private func sendOnEventLoop(
+        _ request: HTTPRequest,
+        body: [UInt8],
+        options: HTTPRequestOptions,
+        logger: Logger
+    ) async throws -> HTTPTransportResponse {
         let target = try RequestTarget(request)
         var logger = logger
-        for (key, value) in Logger.requestMetadata(request.method, target, bodyBytes: body.count) {
-            logger[metadataKey: key] = value
+        // Request metadata and async-http-client's own lines only matter when debug lines are written; attaching
+        // metadata re-renders it in some log handlers (swift-log's StreamLogHandler), so skip it otherwise.
+        // async-http-client logs nothing above debug.
+        let logsRequests = logger.logLevel <= .debug
+        if logsRequests {
+            for (key, value) in Logger.requestMetadata(request.method, target, bodyBytes: body.count) {
+                logger[metadataKey: key] = value
+            }
         }
-        var clientRequest = HTTPClientRequest(url: target.url)
-        clientRequest.method = HTTPMethod(rawValue: request.method.rawValue)
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(request.headerFields.count)
         for field in request.headerFields {
-            clientRequest.headers.add(name: field.name.rawName, value: field.value)
-        }
-        if !body.isEmpty || [.post, .put, .patch].contains(request.method) {
-            clientRequest.body = .bytes(body)
+            headers.add(name: field.name.rawName, value: field.value)
         }
         let timeout = try options.effectiveTimeout(default: defaultTimeout, location: target.location(request.method))
-        let maxResponseBytes = options.maxResponseBytes
-        let client = self.client
-        let preparedRequest = clientRequest
-        let requestLogger = logger
+        // ResponseAccumulator refuses limits above what one ByteBuffer holds (4 GiB).
+        let maxResponseBytes = min(options.maxResponseBytes, Int(UInt32.max))
         let started = ContinuousClock.now
         logger.trace("sending HTTP request")
         do {
-            // async-http-client's own deadline covers the exchange up to the response head and reports the
-            // more precise error; the outer timer (a little later) also bounds reading the body.
-            let outcome = try await withTimeout(timeout + .milliseconds(50)) {
-                let response = try await client.execute(
-                    preparedRequest,
-                    deadline: .now() + TimeAmount(timeout),
-                    logger: requestLogger
-                )
-                let collected = try await response.body.collect(upTo: maxResponseBytes)
-                return (response.status, response.headers, Array(collected.readableBytesView))
-            }
-            guard case .finished(let (status, headers, responseBody)) = outcome else {
-                throw HTTPTransportError(
-                    code: .timeout,
-                    message: "\(target.location(request.method)) did not complete within \(timeout)"
-                )
-            }
-            let head = try Self.responseHead(
-                status: status,
+            let clientRequest = try HTTPClient.Request(
+                url: target.url,
+                method: HTTPMethod(rawValue: request.method.rawValue),
                 headers: headers,
+                body: !body.isEmpty || [.post, .put, .patch].contains(request.method) ? .bytes(body) : nil
+            )
+            // The future-based API collects the body on the event loop and its deadline covers the whole exchange
+            // (connect, send, wait, read the body), so one event-loop timer bounds the request and the calling
+            // task is resumed once, with the complete response.
+            let task = client.execute(
+                request: clientRequest,
+                delegate: ResponseAccumulator(request: clientRequest, maxBodySize: maxResponseBytes),
+                eventLoop: .indifferent,
+                deadline: .now() + TimeAmount(timeout),
+                logger: logsRequests ? logger : Self.silentLogger
+            )
+            let response = try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
+            }
+            let responseBody = response.body.map { Array($0.readableBytesView) } ?? []
+            let head = try Self.responseHead(
+                status: response.status,
+                headers: response.headers,
                 location: target.location(request.method)
             )
             logger.debug(
                 "HTTP response",
                 metadata: [
-                    "http.status": "\(status.code)",
+                    "http.status": "\(response.status.code)",
                     "http.response_body_bytes": "\(responseBody.count)",
                     "http.duration_ms": "\(milliseconds(ContinuousClock.now - started))",
                 ]
@@ -173,7 +210,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
                 error,
                 location: target.location(request.method),
                 timeout: timeout,
-                maxResponseBytes: maxResponseBytes
+                maxResponseBytes: options.maxResponseBytes
             )
             logger.debug(
                 "HTTP request failed",
@@ -187,14 +224,17 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         }
     }
 
+    /// Given to async-http-client when the caller's logger would drop its (trace and debug) lines anyway.
+    private static let silentLogger = Logger(label: "DBLambdaHTTP.silent") { _ in SwiftLogNoOpLogHandler() }
+
     private static func responseHead(
         status: HTTPResponseStatus,
         headers: HTTPHeaders,
-        location: String
+        location: @autoclosure () -> String
     ) throws(HTTPTransportError) -> HTTPResponse {
         let code = Int(status.code)
         guard (100...999).contains(code) else {
-            throw HTTPTransportError(code: .unknown, message: "\(location) answered with invalid status \(code)")
+            throw HTTPTransportError(code: .unknown, message: "\(location()) answered with invalid status \(code)")
         }
         var fields = HTTPFields()
         fields.reserveCapacity(headers.count)
@@ -219,29 +259,32 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         func make(_ code: HTTPTransportError.Code, _ message: String) -> HTTPTransportError {
             HTTPTransportError(code: code, message: message, underlying: underlying)
         }
-        if error is NIOTooManyBytesError {
+        if error is NIOTooManyBytesError || error is ResponseAccumulator.ResponseTooBigError {
             return make(.responseTooLarge, "\(location): response body longer than \(maxResponseBytes) bytes")
         }
         if error is CancellationError {
             return make(.cancelled, "\(location): cancelled")
         }
+        // Patterns name their type: a bare `.cancelled` or `.connectTimeout` would match HTTPTransportError's static
+        // members through its `~=` (which compares codes) and never match here.
         if let error = error as? HTTPClientError {
             switch error {
-            case .connectTimeout, .getConnectionFromPoolTimeout:
+            case HTTPClientError.connectTimeout, HTTPClientError.getConnectionFromPoolTimeout:
                 return make(.connectTimeout, "\(location): connecting timed out")
-            case .deadlineExceeded:
+            case HTTPClientError.deadlineExceeded:
                 return make(.timeout, "\(location) did not complete within \(timeout)")
-            case .readTimeout:
+            case HTTPClientError.readTimeout:
                 return make(.readTimeout, "\(location): no data from the server within the read timeout")
-            case .remoteConnectionClosed:
+            case HTTPClientError.remoteConnectionClosed:
                 return make(.connectionClosed, "\(location): the server closed the connection before answering")
-            case .cancelled, .requestStreamCancelled:
+            case HTTPClientError.cancelled, HTTPClientError.requestStreamCancelled:
                 return make(.cancelled, "\(location): cancelled")
-            case .tlsHandshakeTimeout:
+            case HTTPClientError.tlsHandshakeTimeout:
                 return make(.tls, "\(location): the TLS handshake timed out")
-            case .invalidURL, .emptyHost, .emptyScheme, .traceRequestWithBody:
+            case HTTPClientError.invalidURL, HTTPClientError.emptyHost, HTTPClientError.emptyScheme,
+                HTTPClientError.traceRequestWithBody:
                 return make(.invalidRequest, "\(location): async-http-client rejected the request")
-            case .alreadyShutdown:
+            case HTTPClientError.alreadyShutdown:
                 return HTTPTransportError(
                     code: .invalidRequest,
                     message: "\(location): the HTTP client is already shut down",
@@ -256,9 +299,10 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         }
         if let error = error as? ChannelError {
             switch error {
-            case .connectTimeout:
+            case ChannelError.connectTimeout:
                 return make(.connectTimeout, "\(location): connecting timed out")
-            case .eof, .ioOnClosedChannel, .alreadyClosed, .outputClosed, .inputClosed:
+            case ChannelError.eof, ChannelError.ioOnClosedChannel, ChannelError.alreadyClosed,
+                ChannelError.outputClosed, ChannelError.inputClosed:
                 return make(.connectionClosed, "\(location): the connection closed before the response was complete")
             default:
                 return make(.unknown, "\(location) failed")
@@ -287,5 +331,22 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     static func underlyingDescription(_ error: any Error) -> String {
         let text = "\(String(reflecting: type(of: error))): \(error)"
         return String(text.prefix(300).map { $0.isNewline ? " " : $0 })
+    }
+}
+
+/// Runs tasks on a SwiftNIO event loop, so that a task waiting for a future of that loop resumes without a thread
+/// hop.
+final class EventLoopTaskExecutor: TaskExecutor {
+    let eventLoop: any EventLoop
+
+    init(_ eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        eventLoop.execute {
+            job.runSynchronously(on: self.asUnownedTaskExecutor())
+        }
     }
 }

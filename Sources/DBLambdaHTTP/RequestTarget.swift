@@ -15,7 +15,10 @@ struct RequestTarget: Sendable {
     var url: String { "\(scheme)://\(authority)\(pathAndQuery)" }
 
     /// The path without the query (the query may carry a signature or a session token, so it is never logged).
-    var path: Substring { pathAndQuery.prefix { $0 != "?" } }
+    var path: Substring {
+        guard let query = pathAndQuery.utf8.firstIndex(of: UInt8(ascii: "?")) else { return pathAndQuery[...] }
+        return pathAndQuery[..<query]
+    }
 
     /// Where the request goes, for messages: method, scheme, authority and path, never the query.
     func location(_ method: HTTPRequest.Method) -> String {
@@ -118,11 +121,14 @@ extension HTTPRequestOptions {
 
     /// The timeout to apply (the request's own or `defaultTimeout`, clamped to zero … ``maximumTimeout``),
     /// after checking that ``maxResponseBytes`` is not negative.
-    func effectiveTimeout(default defaultTimeout: Duration, location: String) throws(HTTPTransportError) -> Duration {
+    func effectiveTimeout(
+        default defaultTimeout: Duration,
+        location: @autoclosure () -> String
+    ) throws(HTTPTransportError) -> Duration {
         guard maxResponseBytes >= 0 else {
             throw HTTPTransportError(
                 code: .invalidRequest,
-                message: "\(location): maxResponseBytes must not be negative, got \(maxResponseBytes)"
+                message: "\(location()): maxResponseBytes must not be negative, got \(maxResponseBytes)"
             )
         }
         return min(max(timeout ?? defaultTimeout, .zero), Self.maximumTimeout)

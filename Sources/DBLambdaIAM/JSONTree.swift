@@ -1,3 +1,4 @@
+import DBLambdaCore
 import Foundation
 
 /// A parsed JSON value; object members keep their order (sorted by key when decoded, see `JSONTree.parse`).
@@ -50,12 +51,20 @@ enum JSONTree: Sendable, Hashable {
     }
 
     /// Parses JSON text; object members are sorted by key so the result does not depend on the decoder.
+    ///
+    /// Enforces ``PolicyLimits`` first: a document over ``PolicyLimits/maximumDocumentBytes`` or nested deeper than
+    /// ``PolicyLimits/maximumDepth`` is refused by a linear scan before any decoding, and a `Statement` array longer
+    /// than ``PolicyLimits/maximumStatements`` after it, all with ``PolicyError/Code/limitExceeded``.
     static func parse(_ data: Data) throws(PolicyError) -> JSONTree {
+        try PolicyLimits.checkSizeAndDepth(data)
+        let tree: JSONTree
         do {
-            return try JSONDecoder().decode(DecodableTree.self, from: data).tree
+            tree = try JSONDecoder().decode(DecodableTree.self, from: data).tree
         } catch {
             throw PolicyError(code: .invalidJSON, message: "the input is not valid JSON: \(describe(error))")
         }
+        try PolicyLimits.checkStatementCount(tree)
+        return tree
     }
 
     private static func describe(_ error: any Error) -> String {
@@ -177,6 +186,75 @@ private struct DecodableTree: Decodable {
         } else {
             let value = try container.decode(Double.self)
             tree = .number(value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value))
+        }
+    }
+}
+
+/// The resource limits of policy parsing (see `Documentation/Reliability.md`).
+///
+/// AWS's own limits are far lower (6 144 characters for a managed policy, 10 240 for an inline role policy, 20 KB
+/// for a Lambda resource-based policy), so no real policy comes near them; they bound the memory, stack and time
+/// that hostile input can cost.
+enum PolicyLimits {
+    /// The largest policy document accepted: 128 KiB.
+    static let maximumDocumentBytes = 128 * 1024
+    /// The deepest nesting of arrays and objects accepted (a real policy nests at most 5 levels).
+    static let maximumDepth = 64
+    /// The most statements one policy may have.
+    static let maximumStatements = 1_000
+
+    /// Refuses documents over ``maximumDocumentBytes`` or nested deeper than ``maximumDepth`` (brackets inside
+    /// strings do not count), without decoding anything.
+    static func checkSizeAndDepth(_ data: Data) throws(PolicyError) {
+        guard data.count <= maximumDocumentBytes else {
+            throw PolicyError(
+                code: .limitExceeded,
+                message: "the policy document is \(data.count) bytes, over the limit of \(maximumDocumentBytes) bytes"
+            )
+        }
+        var depth = 0
+        var inString = false
+        var escaped = false
+        var offset = 0
+        for byte in data {
+            defer { offset += 1 }
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                guard depth <= maximumDepth else {
+                    throw PolicyError(
+                        code: .limitExceeded,
+                        message: "arrays and objects are nested deeper than \(maximumDepth) levels (at byte \(offset))"
+                    )
+                }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
+            }
+        }
+    }
+
+    /// Refuses a top-level `Statement` array with more than ``maximumStatements`` elements.
+    static func checkStatementCount(_ tree: JSONTree) throws(PolicyError) {
+        guard case .object(let members) = tree else { return }
+        for member in members where member.key == "Statement" {
+            if case .array(let statements) = member.value, statements.count > maximumStatements {
+                throw PolicyError(
+                    code: .limitExceeded,
+                    message: "the policy has \(statements.count) statements, over the limit of \(maximumStatements)",
+                    location: InputLocation(jsonPath: "$.Statement")
+                )
+            }
         }
     }
 }

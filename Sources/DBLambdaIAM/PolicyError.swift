@@ -28,6 +28,8 @@ public struct PolicyError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidStatementID = Code("invalidStatementID")
         /// An evaluation request is malformed (empty action, bad context key).
         public static let invalidRequest = Code("invalidRequest")
+        /// A policy exceeds a resource limit of the parser: document size, nesting depth or number of statements.
+        public static let limitExceeded = Code("limitExceeded")
 
         /// The code's name, for example `invalidDocument`.
         public var description: String { raw }
@@ -66,6 +68,8 @@ public struct PolicyError: Error, Sendable, Hashable, CustomStringConvertible {
     public static let invalidStatementID = PolicyError(code: .invalidStatementID, message: "invalid statement id")
     /// An evaluation request is malformed.
     public static let invalidRequest = PolicyError(code: .invalidRequest, message: "invalid request")
+    /// A policy exceeds a parser limit (size, nesting depth, statements).
+    public static let limitExceeded = PolicyError(code: .limitExceeded, message: "limit exceeded")
 
     /// Compares the ``code`` only.
     public static func == (lhs: PolicyError, rhs: PolicyError) -> Bool { lhs.code == rhs.code }

@@ -32,6 +32,9 @@ public final class LambdaClient: Sendable {
     private let logger: Logger
     private let quota = RetryQuota()
     private let keyCache = SigV4SigningKeyCache()
+    /// The endpoint of the configured region, resolved once (the configuration cannot change): parsing a custom
+    /// endpoint URL on every call was a measurable part of an invocation.
+    private let configuredEndpoint: Result<Endpoint, LambdaInvokeError>?
 
     /// Creates a client on a transport and a credential provider the caller owns.
     ///
@@ -51,6 +54,9 @@ public final class LambdaClient: Sendable {
         self.credentialProvider = credentialProvider
         self.transport = transport
         self.logger = logger
+        self.configuredEndpoint = configuration.region.map { region in
+            Result { () throws(LambdaInvokeError) in try configuration.resolveEndpoint(region: region) }
+        }
     }
 
     /// Creates a client with its own async-http-client transport and the default credential chain; call
@@ -321,7 +327,12 @@ public final class LambdaClient: Sendable {
                     + "profile's region) or pass a full function ARN"
             )
         }
-        let endpoint = try configuration.resolveEndpoint(region: region)
+        let endpoint: Endpoint
+        if let configuredEndpoint, region == configuration.region {
+            endpoint = try configuredEndpoint.get()
+        } else {
+            endpoint = try configuration.resolveEndpoint(region: region)
+        }
         var path = "\(endpoint.basePath)/2015-03-31/functions/\(function.pathComponent)/invocations"
         if let qualifier = options.qualifier {
             path += "?Qualifier=\(percentEncode(qualifier))"

@@ -33,6 +33,14 @@ public struct LambdaFunctionIdentifier: Sendable, Hashable, CustomStringConverti
         guard !rawValue.isEmpty, rawValue.utf8.count <= Self.maximumLength else {
             throw Self.invalid(rawValue, "must be 1 to \(Self.maximumLength) characters long")
         }
+        // Fast path for the common case, a plain function name: what the general parser below concludes too.
+        if rawValue.utf8.count <= Self.maximumNameLength, rawValue.utf8.allSatisfy(Self.isNameByte) {
+            self.rawValue = rawValue
+            self.functionName = rawValue
+            self.qualifier = nil
+            self.arn = nil
+            return
+        }
         var parts = rawValue.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         var arn: LambdaFunctionARN?
         if parts.first == "arn" {
@@ -107,6 +115,16 @@ public struct LambdaFunctionIdentifier: Sendable, Hashable, CustomStringConverti
         return text.allSatisfy { isAliasCharacter($0) || (allowDollarInAlias && $0 == "$") }
     }
 
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
+            return true
+        default:
+            return false
+        }
+    }
+
     private static func isNameCharacter(_ character: Character) -> Bool {
         isAliasCharacter(character) || character == "."
     }
@@ -134,15 +152,15 @@ extension Character {
 
 /// Percent-encodes everything but RFC 3986 unreserved characters.
 func percentEncode(_ text: String) -> String {
+    if text.utf8.allSatisfy(isUnreserved) {
+        return text
+    }
     var result = ""
     result.reserveCapacity(text.utf8.count)
     for byte in text.utf8 {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-            UInt8(ascii: "~"):
+        if isUnreserved(byte) {
             result.unicodeScalars.append(Unicode.Scalar(byte))
-        default:
+        } else {
             let hex = Array("0123456789ABCDEF".utf8)
             result.unicodeScalars.append("%")
             result.unicodeScalars.append(Unicode.Scalar(hex[Int(byte >> 4)]))
@@ -150,4 +168,16 @@ func percentEncode(_ text: String) -> String {
         }
     }
     return result
+}
+
+/// Whether `byte` is an RFC 3986 unreserved character.
+private func isUnreserved(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
+        UInt8(ascii: "~"):
+        return true
+    default:
+        return false
+    }
 }

@@ -30,6 +30,17 @@ final class JSONPathNode: Sendable {
     }
 }
 
+/// The resource limits of the AWS CLI JSON importer (see `Documentation/Reliability.md`); each is far above what
+/// `describe-*` prints for a real account.
+enum NetworkLimits {
+    /// The largest input file: 64 MiB.
+    static let maximumDocumentBytes = 64 * 1024 * 1024
+    /// The most items one array may hold (subnets, route tables, security groups, rules, …).
+    static let maximumArrayItems = 100_000
+    /// The deepest nesting of arrays and objects.
+    static var maximumDepth: Int { JSONParser.maximumDepth }
+}
+
 /// A position in a parsed JSON document, with the file name and JSON path for error messages.
 struct JSONCursor {
     let value: JSONValue
@@ -37,6 +48,14 @@ struct JSONCursor {
     let file: String
 
     static func parse(_ data: Data, file: String) throws(NetworkError) -> JSONCursor {
+        guard data.count <= NetworkLimits.maximumDocumentBytes else {
+            throw NetworkError(
+                code: .limitExceeded,
+                message:
+                    "the file is \(data.count) bytes, over the limit of \(NetworkLimits.maximumDocumentBytes) bytes",
+                location: InputLocation(file: file)
+            )
+        }
         let bytes = [UInt8](data)
         do {
             let value = try JSONParser.parse(bytes)
@@ -44,8 +63,8 @@ struct JSONCursor {
         } catch {
             let position = JSONParser.lineAndColumn(of: error.offset, in: bytes)
             throw NetworkError(
-                code: .malformedJSON,
-                message: "not valid JSON: \(error.message)",
+                code: error.isLimit ? .limitExceeded : .malformedJSON,
+                message: error.isLimit ? error.message : "not valid JSON: \(error.message)",
                 location: InputLocation(file: file, line: position.line, column: position.column)
             )
         }
@@ -103,6 +122,12 @@ struct JSONCursor {
     func array() throws(NetworkError) -> [JSONCursor] {
         guard case .array(let items) = value else {
             throw fail(.invalidValue, "expected an array, found \(typeName)")
+        }
+        guard items.count <= NetworkLimits.maximumArrayItems else {
+            throw fail(
+                .limitExceeded,
+                "the array has \(items.count) items, over the limit of \(NetworkLimits.maximumArrayItems)"
+            )
         }
         var result: [JSONCursor] = []
         result.reserveCapacity(items.count)

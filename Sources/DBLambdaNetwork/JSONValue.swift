@@ -21,12 +21,15 @@ struct JSONParser {
     struct Failure: Error {
         var message: String
         var offset: Int
+        /// Whether a resource limit (not a syntax error) stopped the parser.
+        var isLimit = false
     }
 
     private let bytes: [UInt8]
     private var index = 0
     private var depth = 0
-    private static let maximumDepth = 512
+    /// The deepest nesting accepted (AWS CLI output nests about 6 levels).
+    static let maximumDepth = 128
 
     private init(_ bytes: [UInt8]) { self.bytes = bytes }
 
@@ -95,7 +98,13 @@ struct JSONParser {
 
     private mutating func enter() throws(Failure) {
         depth += 1
-        guard depth <= JSONParser.maximumDepth else { throw failure("nesting deeper than 512 levels") }
+        guard depth <= JSONParser.maximumDepth else {
+            throw Failure(
+                message: "arrays and objects are nested deeper than \(JSONParser.maximumDepth) levels",
+                offset: index,
+                isLimit: true
+            )
+        }
     }
 
     private mutating func parseObject() throws(Failure) -> JSONValue {

@@ -23,6 +23,8 @@ public struct NetworkError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let unreadableFile = Code(raw: "unreadableFile")
         /// The DB instance asked for is not in the input.
         public static let instanceNotFound = Code(raw: "instanceNotFound")
+        /// An input exceeds a resource limit of the importer: file size, nesting depth or items in one array.
+        public static let limitExceeded = Code(raw: "limitExceeded")
 
         /// The code's name, for example `malformedJSON`.
         public var description: String { raw }
@@ -52,6 +54,8 @@ public struct NetworkError: Error, Sendable, Hashable, CustomStringConvertible {
     public static let unreadableFile = NetworkError(code: .unreadableFile, message: "unreadable file")
     /// The DB instance is not in the input.
     public static let instanceNotFound = NetworkError(code: .instanceNotFound, message: "DB instance not found")
+    /// An input over a resource limit (file size, nesting depth, items in one array).
+    public static let limitExceeded = NetworkError(code: .limitExceeded, message: "limit exceeded")
 
     /// One line: the location (when known), then the message, with line breaks replaced by spaces.
     public var description: String {

@@ -1,16 +1,26 @@
 import ArgumentParser
 import Foundation
+import Logging
 
 /// The entry point of `dblambda`. It parses with swift-argument-parser but maps every outcome to
 /// the command-line contract: exit 0 on success (help goes to standard output), 2 on bad usage
 /// or bad input with exactly one `error:` line on standard error, 1 for a reported negative
 /// outcome. Nothing ever ends in a crash or a stack trace.
+///
+/// The global flag `--debug` (anywhere before a `--` terminator) logs the request flow at trace level to standard
+/// error (see ``DebugLogging``); secrets are never logged.
 @main
 struct DBLambdaCLI {
     static func main() async {
-        let arguments = Array(CommandLine.arguments.dropFirst())
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        let debug = DebugLogging.extractFlag(from: &arguments)
+        DebugLogging.bootstrap(enabled: debug)
         do {
             var command = try DBLambdaCommand.parseAsRoot(arguments)
+            CLIIO.logger(label: "dblambda").debug(
+                "running command",
+                metadata: ["command": "\(type(of: command).configuration.commandName ?? "dblambda")"]
+            )
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -41,7 +41,7 @@ struct JSONInputTests {
     @Test("deep nesting is an error, not a crash")
     func deepNesting() {
         let json = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
-        #expect(throws: NetworkError.malformedJSON) { try importSubnets(json) }
+        #expect(throws: NetworkError.limitExceeded) { try importSubnets(json) }
     }
 
     @Test("a document that is not an object, or a list that is not an array, is an invalid value with its path")

@@ -87,6 +87,10 @@ struct SharedConfigFiles: Sendable {
         return home.hasSuffix("/") && rest.hasPrefix("/") ? home + rest.dropFirst() : home + rest
     }
 
+    /// The largest shared config or credentials file read: 4 MiB (thousands of profiles). Reading stops there, so
+    /// `AWS_CONFIG_FILE=/dev/zero` cannot exhaust memory.
+    static let maximumFileBytes = 4 * 1024 * 1024
+
     /// Reads and parses the file at `path`; `nil` when there is no file there.
     private static func load(_ path: String) throws -> INIFile? {
         var isDirectory: ObjCBool = false
@@ -94,11 +98,20 @@ struct SharedConfigFiles: Sendable {
         let data: Data
         do {
             guard !isDirectory.boolValue else { throw CocoaError(.fileReadUnknown) }
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            defer { try? handle.close() }
+            data = try handle.read(upToCount: maximumFileBytes + 1) ?? Data()
         } catch {
             throw CredentialsError(
                 code: .fileNotReadable,
                 message: "cannot read \(quote(path))",
+                location: InputLocation(file: path)
+            )
+        }
+        guard data.count <= maximumFileBytes else {
+            throw CredentialsError(
+                code: .malformedFile,
+                message: "file is larger than the limit of \(maximumFileBytes) bytes",
                 location: InputLocation(file: path)
             )
         }

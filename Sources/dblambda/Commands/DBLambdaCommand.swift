@@ -12,6 +12,9 @@ struct DBLambdaCommand: AsyncParsableCommand {
             SQLCommand.self,
             NetworkCommand.self,
             PolicyCommand.self,
+            PlanCommand.self,
+            VerifyCommand.self,
+            ServeLocalCommand.self,
         ]
     )
 }

@@ -85,7 +85,7 @@ struct InvokeCommand: AsyncParsableCommand {
             )
         }
         let configuration = try clientConfiguration(environment: environment)
-        let logger = Logger(label: "dblambda.invoke", factory: { _ in SwiftLogNoOpLogHandler() })
+        let logger = CLIIO.logger(label: "dblambda.invoke")
         let client: LambdaClient
         do {
             client = try LambdaClient(

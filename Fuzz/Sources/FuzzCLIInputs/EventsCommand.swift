@@ -1,0 +1,1 @@
+../../../Sources/dblambda/Commands/EventsCommand.swift

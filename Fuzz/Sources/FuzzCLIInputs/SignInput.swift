@@ -1,0 +1,1 @@
+../../../Sources/dblambda/Commands/SignInput.swift

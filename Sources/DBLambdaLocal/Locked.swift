@@ -1,0 +1,17 @@
+import Foundation
+
+/// A value protected by a lock. (`Synchronization.Mutex` needs macOS 15; the package supports macOS 14.)
+final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+
+    init(_ value: Value) {
+        self.value = value
+    }
+
+    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import DatabaseLambda
+import Foundation
+import Logging
+
+/// `dblambda verify CONFIG`: a live check that the caller's credentials may invoke the integration's function
+/// (a `DryRun` invoke). Prints the plan's checklist with the permission-assignment step `verified` or `failed`;
+/// exit 0 when verified, 1 when Lambda denied or the call failed, 2 on a bad config or bad options.
+struct VerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check live, with a DryRun invoke, that the credentials may invoke the integration's function.",
+        discussion: """
+            Run it with the role's credentials (for example after aws sts assume-role, or --profile naming a \
+            profile that assumes the role). Lambda checks the permission without running the function. Output: \
+            {"checklist": [...], "verification": {"status", "message", "errorCode"?, "requestID"?}}. The region \
+            is --region, else the function ARN's region; credentials come from the default chain (--profile > \
+            AWS_PROFILE). Exit 0 verified, 1 denied or failed, 2 on a bad config.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The integration config (.yaml, .yml or .json).", valueName: "CONFIG"))
+    var config: String
+
+    @Option(name: .long, help: "The AWS region (default: the function ARN's region).")
+    var region: String?
+
+    @Option(name: .customLong("endpoint-url"), help: ArgumentHelp("A custom Lambda endpoint.", valueName: "URL"))
+    var endpointURL: String?
+
+    @Option(name: .long, help: "The shared config profile.")
+    var profile: String?
+
+    func run() async throws {
+        let integration = try PlanCLI.load(config)
+        let plan: IntegrationPlan
+        do {
+            plan = try integration.plan()
+        } catch {
+            throw CLIFailure(message: "\(config): \(error.description)")
+        }
+        let environment = ProcessInfo.processInfo.environment
+        let client = try makeClient(integration: integration, environment: environment)
+        let logger = Logger(label: "dblambda.verify", factory: { _ in SwiftLogNoOpLogHandler() })
+        let result = await DatabaseLambda(integration: integration, client: client, logger: logger).verify()
+        try? await client.shutdown()
+        let verified = plan.applying(result)
+        var verification: [String: Any] = ["status": result.status.rawValue, "message": result.message]
+        if let code = result.errorCode { verification["errorCode"] = code }
+        if let requestID = result.requestID { verification["requestID"] = requestID }
+        let checklist: [[String: Any]] = verified.checklist.map {
+            ["step": $0.step.rawValue, "title": $0.title, "status": $0.status.rawValue, "details": $0.details]
+        }
+        try CLIIO.writeJSON(["checklist": checklist, "verification": verification])
+        if !result.isVerified {
+            throw CLIFailure(message: result.message, exitStatus: 1)
+        }
+    }
+
+    private func makeClient(integration: Integration, environment: [String: String]) throws -> LambdaClient {
+        var regionValue = integration.function.arn.region
+        if let region {
+            do {
+                regionValue = try Region(region)
+            } catch {
+                throw CLIFailure(message: "invalid region '\(region)': \(error.message)")
+            }
+        }
+        do {
+            var configuration = try LambdaClient.Configuration.fromEnvironment(environment, region: regionValue)
+            if let endpointURL { configuration.endpoint = endpointURL }
+            return try LambdaClient(
+                configuration: configuration,
+                environment: environment,
+                profile: profile,
+                logger: Logger(label: "dblambda.verify", factory: { _ in SwiftLogNoOpLogHandler() })
+            )
+        } catch let error as LambdaInvokeError {
+            throw CLIFailure(message: "\(error.code): \(error.message)")
+        } catch let error as CLIFailure {
+            throw error
+        } catch {
+            throw CLIFailure(message: "cannot set up the Lambda client: \(error)")
+        }
+    }
+}
