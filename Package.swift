@@ -252,6 +252,7 @@ let package = Package(
                 "DBLambdaLocal",
                 "DBLambdaSigV4",
                 "DBLambdaHTTP",
+                "DBLambdaCredentials",
             ],
             exclude: ["Snapshots"]
         ),

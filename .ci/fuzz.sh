@@ -96,6 +96,8 @@ for target in "${targets[@]}"; do
     fi
     # 2. Fuzz a copy of the seed corpus.
     work=$(mktemp -d)
+    # Scratch files of a harness (FuzzSharedConfig writes its two files there), in memory when possible.
+    scratch=$(mktemp -d -p "$([[ -d /dev/shm ]] && echo /dev/shm || echo "${TMPDIR:-/tmp}")")
     cp -R Fuzz/Corpus/"$target"/. "$work"/ 2>/dev/null || true
     dict=$(mktemp)
     dictionary "$target" >"$dict"
@@ -103,9 +105,9 @@ for target in "${targets[@]}"; do
     echo "== $target (${mode[*]})"
     status=0
     # shellcheck disable=SC2046 # options() prints zero or one word
-    "$bin/$target" "${common[@]}" "${mode[@]}" -dict="$dict" -artifact_prefix="$crashes/" $(options "$target") \
+    FUZZ_SCRATCH_DIR=$scratch "$bin/$target" "${common[@]}" "${mode[@]}" -dict="$dict" -artifact_prefix="$crashes/" $(options "$target") \
         "$work" >>"$log" 2>&1 || status=$?
-    rm -rf "$work" "$dict"
+    rm -rf "$work" "$dict" "$scratch"
     after=$(find "$crashes" -type f | wc -l)
     new=$((after - before))
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | tail -n 1 | grep -o '[0-9]*$' || true)

@@ -3,7 +3,7 @@ import Logging
 
 /// The parts of an `HTTPRequest` a transport needs to build the URL, validated so that the path and query
 /// reach the server byte for byte (a signed request is signed over those exact bytes).
-struct RequestTarget: Sendable {
+struct RequestTarget: Sendable, Equatable {
     /// `http` or `https`, lowercased.
     var scheme: String
     /// Host and optional port, as given.

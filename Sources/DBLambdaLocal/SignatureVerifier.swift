@@ -120,6 +120,14 @@ struct SignatureVerifier: Sendable {
                 return .failure(.invalidSignature("the signed header '\(name)' is not in the request"))
             }
         }
+        if let unsupported = authorization.signedHeaders.first(where: SigV4Signer.neverSignedHeaders.contains) {
+            // SigV4Signer never signs these (as AWS SDKs do not), so the signature cannot be recomputed.
+            return .failure(
+                .invalidSignature(
+                    "the local endpoint cannot verify a signature over '\(unsupported)' (a header AWS SDKs never sign)"
+                )
+            )
+        }
         if sessionToken != nil && !tokenSigned { options.omitSessionTokenFromSignature = true }
         guard let host = request.header("Host") else { return .failure(.signatureMismatch) }
         let method = HTTPRequest.Method(request.method) ?? .post

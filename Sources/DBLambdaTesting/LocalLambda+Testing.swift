@@ -12,7 +12,7 @@ public enum LocalLambdaTestKeys: Sendable {
     public static let secretAccessKey = "dblambda/local/test/secret/0000000000000"
 }
 
-/// Runs `body` with a ``LocalLambdaServer`` on `127.0.0.1` and a free port and a `LambdaClient` pointed at it,
+/// Runs `body` with a `LocalLambdaServer` on `127.0.0.1` and a free port and a `LambdaClient` pointed at it,
 /// then shuts both down (also when `body` throws).
 ///
 /// The server checks SigV4 signatures: it accepts ``LocalLambdaTestKeys`` only, and the client signs with them, so
@@ -29,7 +29,7 @@ public enum LocalLambdaTestKeys: Sendable {
 /// ```
 ///
 /// - Parameters:
-///   - handler: Answers every function name (the configuration's ``LocalLambdaServer/Configuration/functions``
+///   - handler: Answers every function name (the configuration's `LocalLambdaServer.Configuration.functions`
 ///     still win for their names).
 ///   - configuration: Further settings (functions, resource policy, principals, region, account). Its host, port
 ///     and credentials are replaced: `127.0.0.1`, a free port, and ``LocalLambdaTestKeys``.

@@ -342,8 +342,8 @@ struct MarkdownText {
     static func longestBacktickRun(_ text: String) -> Int {
         var longest = 0
         var current = 0
-        for character in text {
-            if character == "`" {
+        for scalar in text.unicodeScalars {
+            if scalar == "`" {
                 current += 1
                 longest = max(longest, current)
             } else {

@@ -61,7 +61,7 @@ enum ShellPlanRenderer: Sendable {
         script.line("    shift")
         script.line("    local output")
         script.line("    if output=\"$(\"$@\" 2>&1)\"; then")
-        script.line("        printf '%s\\n' \"$output\"")
+        script.line("        [[ -z \"$output\" ]] || printf '%s\\n' \"$output\"")
         script.line("    elif [[ \"$output\" == *\"$expected\"* ]]; then")
         script.line("        printf 'already done: %s\\n' \"$expected\" >&2")
         script.line("    else")
@@ -80,7 +80,7 @@ enum ShellPlanRenderer: Sendable {
         script.line("    local output attempt")
         script.line("    for attempt in 1 2 3 4 5 6; do")
         script.line("        if output=\"$(\"$@\" 2>&1)\"; then")
-        script.line("            printf '%s\\n' \"$output\"")
+        script.line("            [[ -z \"$output\" ]] || printf '%s\\n' \"$output\"")
         script.line("            return 0")
         script.line("        fi")
         script.line("        [[ \"$output\" == *\"$expected\"* ]] || break")
@@ -165,7 +165,7 @@ enum ShellPlanRenderer: Sendable {
             if step.arguments.count > 1, step.arguments[1].hasPrefix("add-role-to-") {
                 script.line("tolerate RoleAlreadyExists " + PlanShell.command(step.arguments))
             } else {
-                script.line(PlanShell.command(step.arguments))
+                script.line(PlanShell.command(step.arguments) + " >/dev/null")
             }
         }
         let changes = PlanCommands.extraParameterChanges(plan)
@@ -174,7 +174,7 @@ enum ShellPlanRenderer: Sendable {
         }
         for change in changes {
             script.comment("\(change.name) = \(change.value): \(change.reason)")
-            script.line(PlanShell.command(PlanCommands.modifyParameterGroup(plan, change)))
+            script.line(PlanShell.command(PlanCommands.modifyParameterGroup(plan, change)) + " >/dev/null")
         }
         for reboot in PlanCommands.rebootCommands(plan) {
             script.comment("A pending-reboot parameter takes effect after a reboot; plan one for a quiet moment:")
@@ -220,11 +220,10 @@ struct ShellScript {
 
     mutating func blank() { lines.append("") }
 
-    /// Adds `# text`, one comment line per line of `text`.
+    /// Adds `# text`, one comment line per line of `text` (any line break starts a new comment line).
     mutating func comment(_ text: String) {
-        for part in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let trimmed = String(part.map { $0 == "\r" ? " " : $0 })
-            lines.append(trimmed.isEmpty ? "#" : "# " + trimmed)
+        for part in PlanShell.lines(of: text, breakingAt: { $0 == "\n" || $0 == "\r" || $0 == "\u{2028}" }) {
+            lines.append(part.isEmpty ? "#" : "# " + part)
         }
     }
 
@@ -232,9 +231,9 @@ struct ShellScript {
     mutating func heredoc(into target: String, delimiter: String, _ content: String) {
         let word = PlanShell.heredocDelimiter(delimiter, for: content)
         lines.append("cat > \(target) <<'\(word)'")
-        var body = content
-        if body.hasSuffix("\n") { body.removeLast() }
-        lines.append(contentsOf: body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+        var body = PlanShell.lines(of: content)
+        if body.count > 1, body.last == "" { body.removeLast() }
+        lines.append(contentsOf: body)
         lines.append(word)
     }
 }
@@ -249,14 +248,34 @@ enum PlanShell {
     static func quote(_ word: String) -> String {
         if !word.isEmpty, word.allSatisfy({ safe.contains($0) }) { return word }
         var quoted = "'"
-        for character in word {
-            if character == "'" {
+        for scalar in word.unicodeScalars {
+            if scalar == "'" {
                 quoted += "'\\''"
             } else {
-                quoted.append(character)
+                quoted.unicodeScalars.append(scalar)
             }
         }
         return quoted + "'"
+    }
+
+    /// The lines of `text` as a shell (or HCL) reads them: split at every U+000A scalar (a `\r\n` pair is one
+    /// `Character` in Swift, so splitting by `Character` would miss it), or at every scalar `isBreak` accepts.
+    static func lines(
+        of text: String,
+        breakingAt isBreak: (Unicode.Scalar) -> Bool = { $0 == "\n" }
+    ) -> [String] {
+        var result: [String] = []
+        var current = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if isBreak(scalar) {
+                result.append(String(current))
+                current = String.UnicodeScalarView()
+            } else {
+                current.append(scalar)
+            }
+        }
+        result.append(String(current))
+        return result
     }
 
     /// `aws` followed by the quoted arguments. A placeholder argument such as `<cluster-parameter-group>` becomes
@@ -280,7 +299,7 @@ enum PlanShell {
 
     /// `base`, or `base_1`, `base_2`… when a line of `content` equals it.
     static func heredocDelimiter(_ base: String, for content: String) -> String {
-        let contentLines = Set(content.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+        let contentLines = Set(lines(of: content))
         var candidate = base
         var counter = 0
         while contentLines.contains(candidate) || contentLines.contains(where: { $0.trimmed == candidate }) {
@@ -491,10 +510,11 @@ enum PlanCommands {
 }
 
 extension String {
+    /// The text without leading and trailing spaces, tabs and carriage returns (by scalar).
     fileprivate var trimmed: String {
-        var result = Substring(self)
-        while let first = result.first, first == " " || first == "\t" { result.removeFirst() }
-        while let last = result.last, last == " " || last == "\t" || last == "\r" { result.removeLast() }
-        return String(result)
+        var scalars = Substring(self).unicodeScalars[...]
+        while let first = scalars.first, first == " " || first == "\t" || first == "\r" { scalars.removeFirst() }
+        while let last = scalars.last, last == " " || last == "\t" || last == "\r" { scalars.removeLast() }
+        return String(String.UnicodeScalarView(scalars))
     }
 }

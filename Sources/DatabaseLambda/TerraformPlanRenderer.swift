@@ -188,9 +188,9 @@ enum HCL {
     /// A quoted HCL string: `\`, `"` and control characters escaped, `${` → `$${` and `%{` → `%%{`.
     static func string(_ value: String) -> String {
         var out = "\""
-        var previous: Character?
-        for character in value {
-            switch character {
+        var previous: Unicode.Scalar?
+        for scalar in value.unicodeScalars {
+            switch scalar {
             case "\\": out += "\\\\"
             case "\"": out += "\\\""
             case "\n": out += "\\n"
@@ -199,31 +199,29 @@ enum HCL {
             case "{" where previous == "$": out += "${"
             case "{" where previous == "%": out += "%{"
             default:
-                if let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1,
-                    scalar.value < 0x20 || scalar.value == 0x7F
-                {
+                if scalar.value < 0x20 || scalar.value == 0x7F || scalar == "\u{2028}" || scalar == "\u{2029}" {
                     out += "\\u" + hex4(scalar.value)
                 } else {
-                    out.append(character)
+                    out.unicodeScalars.append(scalar)
                 }
             }
-            previous = character
+            previous = scalar
         }
         return out + "\""
     }
 
     /// Heredoc content: template sequences escaped (`${` → `$${`, `%{` → `%%{`).
     static func heredocText(_ value: String) -> String {
-        var out = ""
-        var previous: Character?
-        for character in value {
-            if character == "{", previous == "$" || previous == "%", let previous {
+        var out = String.UnicodeScalarView()
+        var previous: Unicode.Scalar?
+        for scalar in value.unicodeScalars {
+            if scalar == "{", let previous, previous == "$" || previous == "%" {
                 out.append(previous)
             }
-            out.append(character)
-            previous = character
+            out.append(scalar)
+            previous = scalar
         }
-        return out
+        return String(out)
     }
 
     /// Text for a `#` comment: one line.
@@ -247,9 +245,9 @@ enum HCL {
             if !attributes.isEmpty { lines.append("") }
             let delimiter = PlanShell.heredocDelimiter("EOT", for: content)
             lines.append("  \(name) = <<-\(delimiter)")
-            var body = heredocText(content)
-            while body.hasSuffix("\n") { body.removeLast() }
-            for line in body.split(separator: "\n", omittingEmptySubsequences: false) {
+            var body = PlanShell.lines(of: heredocText(content))
+            while body.count > 1, body.last == "" { body.removeLast() }
+            for line in body {
                 lines.append(line.isEmpty ? "" : "    " + line)
             }
             lines.append("  \(delimiter)")

@@ -106,6 +106,37 @@ struct SignatureTests {
         }
     }
 
+    @Test("a signature over a header SDKs never sign (user-agent) is rejected with a message that says so")
+    func neverSignedHeader() async throws {
+        try await withRawServer(Self.configuration) { server, client in
+            var fields = HTTPFields()
+            fields[.contentType] = "application/json"
+            let request = HTTPRequest(
+                method: .post,
+                scheme: "http",
+                authority: "127.0.0.1:\(server.port)",
+                path: invokePath("orders"),
+                headerFields: fields
+            )
+            let signer = SigV4Signer(credentials: TestKeys.credentials, region: "us-east-1", service: "lambda")
+            var signed = try signer.sign(request, body: Array("{}".utf8), at: SigV4Timestamp(Self.fixedNow))
+            let authorization = try #require(signed.headerFields[.authorization])
+            signed.headerFields[.authorization] = authorization.replacingOccurrences(
+                of: "SignedHeaders=content-type;host;x-amz-date",
+                with: "SignedHeaders=content-type;host;user-agent;x-amz-date"
+            )
+            signed.headerFields[.userAgent] = "custom-sdk/1.0"
+            let response = try await client.transport.send(
+                signed,
+                body: Array("{}".utf8),
+                options: HTTPRequestOptions(),
+                logger: Logger(label: "t")
+            )
+            #expect(response.header("x-amzn-ErrorType") == "InvalidSignatureException")
+            #expect((response.json["message"] as? String)?.contains("'user-agent'") == true)
+        }
+    }
+
     @Test("X-Amz-Date more than 15 minutes from the injected clock is rejected, either way; 14 minutes is fine")
     func clockSkew() async throws {
         try await withRawServer(Self.configuration) { _, client in
@@ -138,9 +169,7 @@ struct SignatureTests {
 
     @Test("the resource policy allows the mapped principal and denies another caller with AccessDeniedException")
     func resourcePolicyAllowAndDeny() async throws {
-        var configuration = try Self.policyConfiguration(Self.allowRole)
-        configuration.credentials = [:]
-        try await withRawServer(configuration) { server, client in
+        try await withRawServer(try Self.policyConfiguration(Self.allowRole)) { _, client in
             let allowed = try await client.post(invokePath("orders"), date: Self.fixedNow)
             #expect(allowed.status.code == 200, "\(allowed.bodyText)")
             // A qualified invocation is a different resource; this policy names only the unqualified ARN.
@@ -155,19 +184,11 @@ struct SignatureTests {
                     + "arn:aws:lambda:us-east-1:123456789012:function:payments because no resource-based policy "
                     + "allows the lambda:InvokeFunction action"
             )
-            _ = server
         }
         // Another key, mapped to nobody: the IAM user named after the key, not in the policy.
         var twoKeys = try Self.policyConfiguration(Self.allowRole)
-        twoKeys.credentials = nil
-        twoKeys.defaultHandler = echoHandler
-        let server = try await LocalLambdaServer.start(
-            {
-                var c = twoKeys
-                c.credentials = [TestKeys.accessKeyID: TestKeys.secretAccessKey, Self.otherKey: "other-secret"]
-                return c
-            }()
-        )
+        twoKeys.credentials = [TestKeys.accessKeyID: TestKeys.secretAccessKey, Self.otherKey: "other-secret"]
+        let server = try await LocalLambdaServer.start(twoKeys)
         do {
             try await AsyncHTTPClientTransport.withTransport { transport in
                 let client = RawClient(server: server, transport: transport)

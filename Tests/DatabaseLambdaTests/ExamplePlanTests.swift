@@ -26,4 +26,23 @@ struct ExamplePlanTests {
         #expect(plan.network?.route == .vpcEndpoint)
         #expect(plan.parameterChanges.contains { $0.name == "rds.custom_dns_resolution" && $0.value == "1" })
     }
+
+    @Test("a cluster without `instance` is checked through its first member; a model built in code plans the same")
+    func clusterMemberAndModel() throws {
+        let folder = FacadeFixtures.packageRoot.appendingPathComponent("Examples/aurora-mysql")
+        let text = try String(contentsOf: folder.appendingPathComponent("dblambda.yaml"), encoding: .utf8)
+        let withoutInstance = text.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("instance:") }
+            .joined(separator: "\n")
+        let integration = try FacadeFixtures.decode(withoutInstance, base: folder.path)
+        #expect(integration.database.instanceID == nil)
+        let plan = try integration.plan()
+        let model = try AWSCLIImporter.importDirectory(at: folder.appendingPathComponent("network").path)
+        let members = try #require(model.clusters.first?.memberInstanceIDs)
+        #expect(plan.network?.instanceID == members.sorted().first)
+
+        var built = integration
+        built.network = .model(model)
+        #expect(try built.plan().network == plan.network)
+    }
 }

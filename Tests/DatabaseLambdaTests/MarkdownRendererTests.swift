@@ -122,7 +122,11 @@ struct MarkdownRendererTests {
             hostile.contains("DB instance `shop-instance-1` → `lambda.eu-west-1.amazonaws.com:443`: **unreachable**")
         )
         #expect(hostile.contains("### Blockers\n\n| Code | Component | Message | Fix |"))
-        #expect(hostile.contains("| `SG_EGRESS_BLOCKED` | `sg-0123\\|4` | No rule allows TCP 443 out. Second line"))
+        #expect(
+            hostile.contains(
+                "| `SG_EGRESS_BLOCKED` | `sg-0123\\|4` | No rule allows TCP 443 out. echo INJECTED Second line"
+            )
+        )
         let postgres = try RendererFixtures.postgres().render(.markdown)
         #expect(postgres.contains("### Warnings\n\n| Code | Component | Message | Fix |"))
         #expect(postgres.contains("| `NACL_EPHEMERAL_PARTIAL` | `acl-0a1b2c3d` |"))

@@ -122,6 +122,8 @@ enum RendererFixtures {
         JSON
         EOT
         ```
+        -- a Windows line break: \r
+        SQL_1
         DELIMITER ;;
 
         """
@@ -145,7 +147,7 @@ enum RendererFixtures {
                 Finding(
                     code: .securityGroupEgressBlocked,
                     component: "sg-0123|4",
-                    message: "No rule allows TCP 443 out.\nSecond line with `ticks` and | pipes.",
+                    message: "No rule allows TCP 443 out.\r\necho INJECTED\nSecond line with `ticks` and | pipes.",
                     fix: "aws ec2 authorize-security-group-egress --group-id sg-0123 --ip-permissions "
                         + "'IpProtocol=tcp,FromPort=443,ToPort=443,IpRanges=[{CidrIp=0.0.0.0/0}]'"
                 )
@@ -187,7 +189,7 @@ enum RendererFixtures {
                     name: "odd_parameter",
                     value: hostileValue,
                     applyMethod: "immediate",
-                    reason: "Reason with | pipe,\nnewline and \"quotes\"."
+                    reason: "Reason with | pipe,\r\nnewline and \"quotes\"."
                 ),
             ],
             tables: [TableSQL(table: hostileTable, dialect: "mysql", sql: hostileSQL)],

@@ -320,6 +320,11 @@ struct ShellRendererTests {
             ]
         )
         #expect(aws.sqlFile("01-shop.o_rd_ers___x_.sql") == RendererFixtures.hostileSQL)
+        #expect(script.contains("<<'SQL_2'\n"), "the delimiter differs from every line, a \\r\\n-separated one too")
+        #expect(!result.stdout.contains("INJECTED") && !result.stderr.contains("INJECTED"))
+        for line in PlanShell.lines(of: script) where line.contains("INJECTED") {
+            #expect(line.hasPrefix("#"), "\(line)")
+        }
     }
 
     @Test("shell quoting leaves safe words bare, single-quotes the rest, and bash reads every word back unchanged")
@@ -332,6 +337,7 @@ struct ShellRendererTests {
             ("it's", #"'it'\''s'"#),
             ("$(id) `x` ${HOME} \\ \"q\" *", #"'$(id) `x` ${HOME} \ "q" *'"#),
             ("line\nbreak", "'line\nbreak'"),
+            ("a'\u{301}b\r\nc", "'a'\\''\u{301}b\r\nc'"),
         ]
         for (input, expected) in cases {
             #expect(PlanShell.quote(input) == expected)

@@ -147,6 +147,7 @@ struct TerraformRendererTests {
         #expect(HCL.string(#"a"b\c"#) == #""a\"b\\c""#)
         #expect(HCL.string("${x} %{y} $x %x $${z}") == #""$${x} %%{y} $x %x $$${z}""#)
         #expect(HCL.string("a\nb\tc\u{1}") == #""a\nb\tc\u0001""#)
+        #expect(HCL.string("a\r\nb\"\u{301}") == #""a\r\nb\"\#u{301}""#)
         #expect(HCL.heredocText("${x}\n%{ if }\n$y") == "$${x}\n%%{ if }\n$y")
         #expect(HCL.label("shop-2_x") == "dblambda_shop_2_x")
     }

@@ -148,7 +148,7 @@ struct SecretsLeakTests {
                 try home.write(".aws/config", "[default]\ncredential_process = \(path) --token \(M.sessionToken)\n")
                 let provider = ProfileCredentialProvider(
                     environment: home.environment(),
-                    configuration: .init(processTimeout: .milliseconds(500))
+                    configuration: .init(processTimeout: name == "timeout" ? .milliseconds(300) : .seconds(30))
                 )
                 await ledger.record("credential_process: \(name)") { try await provider.credentials(logger: logger) }
             }
@@ -194,7 +194,9 @@ struct SecretsLeakTests {
             let tokenFile = try home.write("token", M.webIdentityToken + "\n")
             for (name, action) in answers {
                 try await withSecretsServer({ _ in action }) { server, transport in
-                    let configuration = WebIdentityCredentialProvider.Configuration(timeout: .milliseconds(500))
+                    let configuration = WebIdentityCredentialProvider.Configuration(
+                        timeout: name == "no answer" ? .milliseconds(300) : .seconds(10)
+                    )
                     let environment = home.environment([
                         "AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile,
                         "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/web",
@@ -260,7 +262,7 @@ struct SecretsLeakTests {
             for (name, action) in answers {
                 try await withSecretsServer({ _ in action }) { server, transport in
                     let configuration = ContainerCredentialProvider.Configuration(
-                        timeout: .milliseconds(400),
+                        timeout: name == "no answer" ? .milliseconds(300) : .seconds(10),
                         maxAttempts: 2,
                         retryDelay: .milliseconds(10)
                     )
@@ -328,7 +330,7 @@ struct SecretsLeakTests {
             try await withSecretsServer(imds(document)) { server, transport in
                 let configuration = InstanceMetadataCredentialProvider.Configuration(
                     endpoint: server.baseURL,
-                    timeout: .milliseconds(400),
+                    timeout: name == "no answer" ? .milliseconds(300) : .seconds(10),
                     maxAttempts: 1
                 )
                 let provider = InstanceMetadataCredentialProvider(
@@ -509,7 +511,7 @@ struct SecretsLeakTests {
             let handler: @Sendable (RecordedRequest) async -> ServerAction = { _ in answer(counter.next()) }
             try await withSecretsServer(handler) { server, transport in
                 var configuration = LambdaClient.Configuration(region: .usEast1, endpoint: server.baseURL)
-                configuration.timeout = .milliseconds(400)
+                configuration.timeout = scenario.name.hasPrefix("timeout") ? .milliseconds(300) : .seconds(10)
                 configuration.sleep = { _ in }
                 let client = LambdaClient(
                     configuration: configuration,

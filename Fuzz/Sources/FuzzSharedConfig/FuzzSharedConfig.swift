@@ -15,9 +15,12 @@ import Foundation
 import FuzzSupport
 import Logging
 
-/// The directory of this process's two files (created once; removed by the operating system's tmp cleaning).
+/// The directory of this process's two files, created once: `FUZZ_SCRATCH_DIR` when set (`.ci/fuzz.sh` sets it to
+/// a directory in `/dev/shm`, so a million executions cause no disk writes, and removes it afterwards), else a
+/// new directory under the temporary directory.
 private let directory: String = {
-    let path = NSTemporaryDirectory() + "dblambda-fuzz-config-\(ProcessInfo.processInfo.processIdentifier)"
+    let parent = ProcessInfo.processInfo.environment["FUZZ_SCRATCH_DIR"] ?? NSTemporaryDirectory()
+    let path = parent + "/dblambda-fuzz-config-\(ProcessInfo.processInfo.processIdentifier)"
     try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }()

@@ -59,6 +59,8 @@ aws lambda get-function-configuration --function-name arn:aws:lambda:eu-west-1:1
 echo '==> 2. Database network configuration'
 # Verdict for DB instance shop-instance-1: unreachable (lambda.eu-west-1.amazonaws.com:443).
 # BLOCKER SG_EGRESS_BLOCKED sg-0123|4: No rule allows TCP 443 out.
+#
+# echo INJECTED
 # Second line with `ticks` and | pipes.
 #   fix: aws ec2 authorize-security-group-egress --group-id sg-0123 --ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,IpRanges=[{CidrIp=0.0.0.0/0}]'
 echo 'warning: the network check says unreachable; the database cannot call Lambda until the findings listed in this script are fixed' >&2
@@ -126,6 +128,7 @@ tolerate RoleAlreadyExists aws rds add-role-to-db-cluster --db-cluster-identifie
 aws rds modify-db-cluster-parameter-group --db-cluster-parameter-group-name "${CLUSTER_PARAMETER_GROUP:?set CLUSTER_PARAMETER_GROUP to the cluster-parameter-group}" --parameters ParameterName=aws_default_lambda_role,ParameterValue=arn:aws:iam::210987654321:role/dblambda/shop+db=invoke,role@x.y_z-1,ApplyMethod=pending-reboot --region eu-west-1
 # Parameter group changes.
 # odd_parameter = it's "${HOME}" | $(id) `x` 100%{y} \n back\slash: Reason with | pipe,
+#
 # newline and "quotes".
 aws rds modify-db-cluster-parameter-group --db-cluster-parameter-group-name "${CLUSTER_PARAMETER_GROUP:?set CLUSTER_PARAMETER_GROUP to the cluster-parameter-group}" --parameters '[{"ParameterName":"odd_parameter","ParameterValue":"it'\''s \"${HOME}\" | $(id) `x` 100%{y} \\n back\\slash","ApplyMethod":"immediate"}]' --region eu-west-1
 # A pending-reboot parameter takes effect after a reboot; plan one for a quiet moment:
@@ -139,15 +142,17 @@ echo '==> 4. Trigger set-up it'\''s "quoted"'
 sql_dir="${DBLAMBDA_SQL_DIR:-dblambda-shop-2_x-sql}"
 mkdir -p "$sql_dir"
 # shop.o`rd|ers ${x} (mysql)
-cat > "$sql_dir/01-shop.o_rd_ers___x_.sql" <<'SQL_1'
+cat > "$sql_dir/01-shop.o_rd_ers___x_.sql" <<'SQL_2'
 -- it's $(rm -rf /tmp/nothing) and ${HOME} and %{if x}
 SELECT 'it''s' AS "quoted";
 SQL
 JSON
 EOT
 ```
-DELIMITER ;;
+-- a Windows line break: 
 SQL_1
+DELIMITER ;;
+SQL_2
 # Apply each file as a user that may create functions and triggers, for example:
 #   mysql --default-character-set=utf8mb4 --host "$DB_HOST" --user "$DB_USER" -p < "$sql_dir/01-shop.o_rd_ers___x_.sql"
 echo "SQL written to $sql_dir; apply it as the comments in this script show."
