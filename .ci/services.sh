@@ -50,6 +50,8 @@ svc_install() {
     python3 -c 'import botocore' 2>/dev/null || pip install -q 'botocore==1.43.11'
     if svc_wants moto; then
         python3 -c 'import moto, flask, flask_cors' 2>/dev/null || pip install -q 'moto[server]==5.2.1'
+        # The AWS CLI runs the generated `plan --format shell` script against moto in the renderer tests.
+        command -v aws >/dev/null 2>&1 || pip install -q 'awscli==1.45.11'
     fi
 }
 

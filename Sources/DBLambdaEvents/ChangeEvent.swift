@@ -115,8 +115,8 @@ extension ChangeEvent {
     /// Debezium, Supabase webhook or Hasura event trigger payload (detected automatically).
     ///
     /// - Throws: ``EventsError`` — ``EventsError/Code/invalidJSON``, ``EventsError/Code/nestingTooDeep``,
-    ///   ``EventsError/Code/unknownEnvelope``, ``EventsError/Code/unsupportedVersion`` or
-    ///   ``EventsError/Code/invalidEnvelope``.
+    ///   ``EventsError/Code/documentTooLarge`` (over 16 MiB), ``EventsError/Code/unknownEnvelope``,
+    ///   ``EventsError/Code/unsupportedVersion`` or ``EventsError/Code/invalidEnvelope``.
     public static func decode<Bytes: Collection>(from bytes: Bytes) throws(EventsError) -> [ChangeEvent]
     where Bytes.Element == UInt8 {
         try decode(from: try JSONValue(parsing: bytes))

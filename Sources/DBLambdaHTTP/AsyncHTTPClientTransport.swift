@@ -142,7 +142,11 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         options: HTTPRequestOptions,
         logger: Logger
     ) async throws -> HTTPTransportResponse {
-        try await withTaskExecutorPreference(taskExecutor) {
+        if #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *) {
+            try await withTaskExecutorPreference(taskExecutor) {
+                try await sendOnEventLoop(request, body: body, options: options, logger: logger)
+            }
+        } else {
             try await sendOnEventLoop(request, body: body, options: options, logger: logger)
         }
     }
@@ -354,13 +358,17 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
 
 /// Runs tasks on a SwiftNIO event loop, so that a task waiting for a future of that loop resumes without a thread
 /// hop.
-final class EventLoopTaskExecutor: TaskExecutor {
+final class EventLoopTaskExecutor: Sendable {
     let eventLoop: any EventLoop
 
     init(_ eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
     }
+}
 
+// Task executors need macOS 15; on macOS 14 the transport sends without one (one more thread hop per request).
+@available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *)
+extension EventLoopTaskExecutor: TaskExecutor {
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         eventLoop.execute {

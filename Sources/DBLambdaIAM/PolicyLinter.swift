@@ -96,7 +96,8 @@ public struct PolicyLinter: Sendable {
 
     /// Lints JSON bytes. Grammar errors in valid JSON are findings.
     ///
-    /// - Throws: ``PolicyError`` (`invalidJSON`) only when the bytes are not JSON.
+    /// - Throws: ``PolicyError`` (`invalidJSON`) when the bytes are not JSON, or (`limitExceeded`) when the
+    ///   document is over 128 KiB, nested deeper than 64 levels or holds more than 1 000 statements.
     public func lint(json: Data) throws(PolicyError) -> [LintFinding] {
         let tree = try JSONTree.parse(json)
         let text = String(decoding: json, as: UTF8.self)

@@ -97,7 +97,9 @@ public struct RoleAssociation: Sendable, Hashable {
                     arguments: [
                         "rds", "modify-db-cluster-parameter-group", "--db-cluster-parameter-group-name", group,
                         "--parameters",
-                        "ParameterName=aws_default_lambda_role,ParameterValue=\(role.description),ApplyMethod=pending-reboot",
+                        // JSON, not the CLI shorthand: a role name may contain `,`, which the shorthand splits on.
+                        #"[{"ParameterName":"aws_default_lambda_role","ParameterValue":""#
+                            + role.description + #"","ApplyMethod":"pending-reboot"}]"#,
                         "--region", region,
                     ]
                 ),

@@ -332,7 +332,11 @@ extension Integration {
             step: .permissionAssignment,
             title: ChecklistItem.Step.permissionAssignment.title,
             status: .actionRequired,
-            details: plan.permissionCommands
+            details: plan.permissionCommands + [
+                plan.resourcePermissionRequired
+                    ? "Cross-account: the function's resource policy must allow the role (add-permission above)."
+                    : "Same account: the role's invoke policy is enough; the add-permission statement is optional."
+            ]
         )
     }
 

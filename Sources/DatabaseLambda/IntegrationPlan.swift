@@ -21,6 +21,10 @@ public struct IntegrationPlan: Sendable, Hashable {
     /// The name of the role's inline permission policy, e.g. `dblambda-orders-invoke`.
     public var invokePolicyName: String
     /// The statement of the function's resource-based policy that lets the role invoke it.
+    ///
+    /// Required only when the function is in another account than the role
+    /// (``resourcePermissionRequired``); in the same account the role's invoke policy alone allows the call
+    /// and the statement is optional documentation of the grant.
     public var resourcePermission: LambdaPermission
     /// The steps that associate the role with the database.
     public var roleAssociation: RoleAssociation
@@ -195,5 +199,13 @@ extension IntegrationPlan {
         case .shell: ShellPlanRenderer.render(self)
         case .terraform: TerraformPlanRenderer.render(self)
         }
+    }
+}
+
+extension IntegrationPlan {
+    /// Whether the function's resource-based policy must name the role: true when the role and the function
+    /// are in different accounts (a cross-account call needs both the identity and the resource policy).
+    public var resourcePermissionRequired: Bool {
+        roleARN.accountID != resourcePermission.function.accountID
     }
 }

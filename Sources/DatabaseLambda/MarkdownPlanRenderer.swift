@@ -186,16 +186,12 @@ enum MarkdownPlanRenderer: Sendable {
         out.codeBlock("json", plan.invokePolicy.jsonString())
         out.blank()
         out.line("Create the role (or update its trust policy) and attach the policy:")
-        var create = ["iam", "create-role", "--role-name", plan.roleARN.name]
-        if plan.roleARN.path != "/" { create += ["--path", plan.roleARN.path] }
+        let region = " --region " + PlanShell.quote(plan.database.arn.region.name)
         out.codeBlock(
             "sh",
-            PlanShell.command(create) + " --assume-role-policy-document file://trust-policy.json\n"
-                + PlanShell.command([
-                    "iam", "put-role-policy", "--role-name", plan.roleARN.name, "--policy-name",
-                    plan.invokePolicyName,
-                ])
-                + " --policy-document file://invoke-policy.json"
+            PlanShell.command(PlanCommands.createRole(plan)) + " --assume-role-policy-document file://trust-policy.json"
+                + region + "\n" + PlanShell.command(PlanCommands.putRolePolicy(plan))
+                + " --policy-document file://invoke-policy.json" + region
         )
         out.blank()
         out.line("### Statement in the function's resource-based policy")

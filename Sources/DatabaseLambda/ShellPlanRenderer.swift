@@ -1,4 +1,5 @@
 import DBLambdaCore
+import DBLambdaEvents
 import DBLambdaIAM
 import DBLambdaNetwork
 
@@ -123,31 +124,27 @@ enum ShellPlanRenderer: Sendable {
 
     private static func permissionAssignment(_ plan: IntegrationPlan, into script: inout ShellScript) {
         let role = PlanShell.quote(plan.roleARN.name)
+        // IAM is global; the region only spares the user a configured default region.
+        let region = "--region " + PlanShell.quote(plan.database.arn.region.name)
         script.heredoc(into: "\"$workdir/trust-policy.json\"", delimiter: "JSON", plan.trustPolicy.jsonString())
         script.heredoc(into: "\"$workdir/invoke-policy.json\"", delimiter: "JSON", plan.invokePolicy.jsonString())
         script.comment("The role the database assumes (created, or its trust policy brought up to date).")
-        script.line("if aws iam get-role --role-name \(role) >/dev/null 2>&1; then")
+        script.line("if aws iam get-role --role-name \(role) \(region) >/dev/null 2>&1; then")
         script.line(
             "    aws iam update-assume-role-policy --role-name \(role) "
-                + "--policy-document \"file://$workdir/trust-policy.json\""
+                + "--policy-document \"file://$workdir/trust-policy.json\" \(region)"
         )
         script.line("else")
-        var create = ["iam", "create-role", "--role-name", plan.roleARN.name]
-        if plan.roleARN.path != "/" { create += ["--path", plan.roleARN.path] }
-        create += ["--description", PlanCommands.roleDescription(plan)]
         script.line(
-            "    " + PlanShell.command(create)
-                + " --assume-role-policy-document \"file://$workdir/trust-policy.json\" >/dev/null"
+            "    " + PlanShell.command(PlanCommands.createRole(plan))
+                + " --assume-role-policy-document \"file://$workdir/trust-policy.json\" \(region) >/dev/null"
         )
         script.line("fi")
-        script.line("aws iam wait role-exists --role-name \(role)")
+        script.line("aws iam wait role-exists --role-name \(role) \(region)")
         script.comment("The role's inline permission policy (replaced when it exists).")
         script.line(
-            PlanShell.command([
-                "iam", "put-role-policy", "--role-name", plan.roleARN.name, "--policy-name",
-                plan.invokePolicyName,
-            ])
-                + " --policy-document \"file://$workdir/invoke-policy.json\""
+            PlanShell.command(PlanCommands.putRolePolicy(plan))
+                + " --policy-document \"file://$workdir/invoke-policy.json\" \(region)"
         )
         script.comment("The statement in the function's resource-based policy (removed first, so it is replaced).")
         if !PlanCommands.resourcePermissionNeeded(plan) {
@@ -345,6 +342,18 @@ enum PlanCommands {
         return arguments
     }
 
+    /// `iam create-role` without the policy document (the renderers add it as a file).
+    static func createRole(_ plan: IntegrationPlan) -> [String] {
+        var create = ["iam", "create-role", "--role-name", plan.roleARN.name]
+        if plan.roleARN.path != "/" { create += ["--path", plan.roleARN.path] }
+        return create + ["--description", roleDescription(plan)]
+    }
+
+    /// `iam put-role-policy` without the policy document (the renderers add it as a file).
+    static func putRolePolicy(_ plan: IntegrationPlan) -> [String] {
+        ["iam", "put-role-policy", "--role-name", plan.roleARN.name, "--policy-name", plan.invokePolicyName]
+    }
+
     static func removePermission(_ plan: IntegrationPlan) -> [String] {
         let permission = plan.resourcePermission
         var arguments = [
@@ -363,7 +372,7 @@ enum PlanCommands {
     /// Whether the function's resource policy is required: only when the role and the function are in different
     /// accounts (in one account the role's identity policy suffices).
     static func resourcePermissionNeeded(_ plan: IntegrationPlan) -> Bool {
-        plan.roleARN.accountID != plan.resourcePermission.function.accountID
+        plan.resourcePermissionRequired
     }
 
     static func verdictText(_ report: NetworkReport) -> String {
@@ -382,7 +391,7 @@ enum PlanCommands {
     static func extraParameterChanges(_ plan: IntegrationPlan) -> [ParameterChange] {
         plan.parameterChanges.filter { change in
             !plan.roleAssociation.steps.contains { step in
-                step.arguments.contains { $0.hasPrefix("ParameterName=\(change.name),") }
+                step.arguments.contains { parseParameterShorthand($0)?.name == change.name }
             }
         }
     }
@@ -426,9 +435,19 @@ enum PlanCommands {
         return out + "\""
     }
 
-    /// Reads `ParameterName=N,ParameterValue=V,ApplyMethod=M` (the value may hold commas), as the role association
-    /// step of Aurora MySQL writes it.
+    /// Reads one `--parameters` value: the JSON form `[{"ParameterName":…,"ParameterValue":…,"ApplyMethod":…}]`
+    /// the role association step of Aurora MySQL writes, or the shorthand `ParameterName=N,ParameterValue=V,
+    /// ApplyMethod=M` (the value may hold commas).
     static func parseParameterShorthand(_ text: String) -> (name: String, value: String, applyMethod: String)? {
+        if text.hasPrefix("[") {
+            guard case .array(let items)? = try? JSONValue(parsing: text), items.count == 1,
+                case .object(let members) = items[0],
+                case .string(let name)? = members["ParameterName"],
+                case .string(let value)? = members["ParameterValue"],
+                case .string(let method)? = members["ApplyMethod"]
+            else { return nil }
+            return (name, value, method)
+        }
         let prefix = "ParameterName="
         guard text.hasPrefix(prefix),
             let value = ranges(of: ",ParameterValue=", in: text).first,

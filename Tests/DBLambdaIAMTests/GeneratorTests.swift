@@ -208,7 +208,10 @@ struct GeneratorTests {
         )
         #expect(amy.steps.count == 2)
         #expect(!amy.steps[0].arguments.contains("--feature-name"))
-        #expect(amy.steps[1].command.contains("ParameterName=aws_default_lambda_role,ParameterValue=\(role)"))
+        let parameters =
+            #"[{"ParameterName":"aws_default_lambda_role","ParameterValue":"\#(role)","#
+            + #""ApplyMethod":"pending-reboot"}]"#
+        #expect(amy.steps[1].arguments.contains(parameters))
         #expect(amy.steps[1].command.contains("--db-cluster-parameter-group-name amy-params"))
         #expect(throws: PolicyError.invalidArgument) {
             try RoleAssociation(database: cluster, role: roleARN, engine: .postgreSQL)

@@ -70,7 +70,8 @@ let mayInvoke = evaluator.evaluate(
     EvaluationRequest(principal: role, action: "lambda:InvokeFunction", resource: invoked.description),
     identityPolicies: [plan.invokePolicy]
 )
-let otherFunction = "arn:\(invoked.partition):lambda:\(invoked.region):\(invoked.accountID):function:some-other-function"
+let otherFunction =
+    "arn:\(invoked.partition):lambda:\(invoked.region):\(invoked.accountID):function:some-other-function"
 let mayInvokeOther = evaluator.evaluate(
     EvaluationRequest(principal: role, action: "lambda:InvokeFunction", resource: otherFunction),
     identityPolicies: [plan.invokePolicy]
@@ -92,7 +93,9 @@ let rdsForSomeoneElse = evaluator.evaluate(
         principal: "rds.amazonaws.com",
         action: "sts:AssumeRole",
         resource: role,
-        context: ["aws:SourceArn": ["arn:aws:rds:us-east-1:999999999999:db:not-ours"], "aws:SourceAccount": ["999999999999"]]
+        context: [
+            "aws:SourceArn": ["arn:aws:rds:us-east-1:999999999999:db:not-ours"], "aws:SourceAccount": ["999999999999"],
+        ]
     ),
     identityPolicies: [],
     resourcePolicy: plan.trustPolicy

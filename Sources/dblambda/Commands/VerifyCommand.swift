@@ -41,7 +41,7 @@ struct VerifyCommand: AsyncParsableCommand {
         }
         let environment = ProcessInfo.processInfo.environment
         let client = try makeClient(integration: integration, environment: environment)
-        let logger = Logger(label: "dblambda.verify", factory: { _ in SwiftLogNoOpLogHandler() })
+        let logger = CLIIO.logger(label: "dblambda.verify")
         let result = await DatabaseLambda(integration: integration, client: client, logger: logger).verify()
         try? await client.shutdown()
         let verified = plan.applying(result)
@@ -73,7 +73,7 @@ struct VerifyCommand: AsyncParsableCommand {
                 configuration: configuration,
                 environment: environment,
                 profile: profile,
-                logger: Logger(label: "dblambda.verify", factory: { _ in SwiftLogNoOpLogHandler() })
+                logger: CLIIO.logger(label: "dblambda.verify")
             )
         } catch let error as LambdaInvokeError {
             throw CLIFailure(message: "\(error.code): \(error.message)")

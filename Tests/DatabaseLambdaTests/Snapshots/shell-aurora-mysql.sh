@@ -16,7 +16,7 @@ tolerate() {
     shift
     local output
     if output="$("$@" 2>&1)"; then
-        printf '%s\n' "$output"
+        [[ -z "$output" ]] || printf '%s\n' "$output"
     elif [[ "$output" == *"$expected"* ]]; then
         printf 'already done: %s\n' "$expected" >&2
     else
@@ -33,7 +33,7 @@ retry_on() {
     local output attempt
     for attempt in 1 2 3 4 5 6; do
         if output="$("$@" 2>&1)"; then
-            printf '%s\n' "$output"
+            [[ -z "$output" ]] || printf '%s\n' "$output"
             return 0
         fi
         [[ "$output" == *"$expected"* ]] || break
@@ -66,8 +66,9 @@ echo '==> 2. Database network configuration'
 #    - aws iam create-role --role-name shop-db-invoke --assume-role-policy-document file://trust-policy.json
 #    - aws iam put-role-policy --role-name shop-db-invoke --policy-name dblambda-shop-invoke --policy-document file://invoke-policy.json
 #    - aws rds add-role-to-db-cluster --db-cluster-identifier shop-cluster --role-arn arn:aws:iam::123456789012:role/shop-db-invoke --region us-east-1
-#    - aws rds modify-db-cluster-parameter-group --db-cluster-parameter-group-name shop-aurora-mysql80 --parameters ParameterName=aws_default_lambda_role,ParameterValue=arn:aws:iam::123456789012:role/shop-db-invoke,ApplyMethod=pending-reboot --region us-east-1
+#    - aws rds modify-db-cluster-parameter-group --db-cluster-parameter-group-name shop-aurora-mysql80 --parameters '[{"ParameterName":"aws_default_lambda_role","ParameterValue":"arn:aws:iam::123456789012:role/shop-db-invoke","ApplyMethod":"pending-reboot"}]' --region us-east-1
 #    - aws lambda add-permission --function-name arn:aws:lambda:us-east-1:123456789012:function:shop-sync --statement-id dblambda-shop --action lambda:InvokeFunction --principal arn:aws:iam::123456789012:role/shop-db-invoke --qualifier prod --region us-east-1
+#    - Same account: the role's invoke policy is enough; the add-permission statement is optional.
 # ------------------------------------------------------------------------------
 echo '==> 3. Permission assignment'
 cat > "$workdir/trust-policy.json" <<'JSON'
@@ -109,14 +110,14 @@ cat > "$workdir/invoke-policy.json" <<'JSON'
 }
 JSON
 # The role the database assumes (created, or its trust policy brought up to date).
-if aws iam get-role --role-name shop-db-invoke >/dev/null 2>&1; then
-    aws iam update-assume-role-policy --role-name shop-db-invoke --policy-document "file://$workdir/trust-policy.json"
+if aws iam get-role --role-name shop-db-invoke --region us-east-1 >/dev/null 2>&1; then
+    aws iam update-assume-role-policy --role-name shop-db-invoke --policy-document "file://$workdir/trust-policy.json" --region us-east-1
 else
-    aws iam create-role --role-name shop-db-invoke --description 'Lets the database shop-cluster invoke Lambda (dblambda integration shop)' --assume-role-policy-document "file://$workdir/trust-policy.json" >/dev/null
+    aws iam create-role --role-name shop-db-invoke --description 'Lets the database shop-cluster invoke Lambda (dblambda integration shop)' --assume-role-policy-document "file://$workdir/trust-policy.json" --region us-east-1 >/dev/null
 fi
-aws iam wait role-exists --role-name shop-db-invoke
+aws iam wait role-exists --role-name shop-db-invoke --region us-east-1
 # The role's inline permission policy (replaced when it exists).
-aws iam put-role-policy --role-name shop-db-invoke --policy-name dblambda-shop-invoke --policy-document "file://$workdir/invoke-policy.json"
+aws iam put-role-policy --role-name shop-db-invoke --policy-name dblambda-shop-invoke --policy-document "file://$workdir/invoke-policy.json" --region us-east-1
 # The statement in the function's resource-based policy (removed first, so it is replaced).
 # Role and function share an account, so the role's policy alone already allows the call;
 # the statement documents the grant and keeps working if the function moves accounts.
@@ -126,7 +127,7 @@ retry_on InvalidParameterValueException aws lambda add-permission --function-nam
 # Associate the role with the DB cluster (Aurora MySQL takes no feature name).
 tolerate RoleAlreadyExists aws rds add-role-to-db-cluster --db-cluster-identifier shop-cluster --role-arn arn:aws:iam::123456789012:role/shop-db-invoke --region us-east-1
 # Set aws_default_lambda_role in the cluster's parameter group, then reboot the writer.
-aws rds modify-db-cluster-parameter-group --db-cluster-parameter-group-name shop-aurora-mysql80 --parameters ParameterName=aws_default_lambda_role,ParameterValue=arn:aws:iam::123456789012:role/shop-db-invoke,ApplyMethod=pending-reboot --region us-east-1
+aws rds modify-db-cluster-parameter-group --db-cluster-parameter-group-name shop-aurora-mysql80 --parameters '[{"ParameterName":"aws_default_lambda_role","ParameterValue":"arn:aws:iam::123456789012:role/shop-db-invoke","ApplyMethod":"pending-reboot"}]' --region us-east-1 >/dev/null
 # A pending-reboot parameter takes effect after a reboot; plan one for a quiet moment:
 #   aws rds reboot-db-instance --db-instance-identifier shop-instance-1 --region us-east-1
 

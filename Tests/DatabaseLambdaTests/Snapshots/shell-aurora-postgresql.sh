@@ -16,7 +16,7 @@ tolerate() {
     shift
     local output
     if output="$("$@" 2>&1)"; then
-        printf '%s\n' "$output"
+        [[ -z "$output" ]] || printf '%s\n' "$output"
     elif [[ "$output" == *"$expected"* ]]; then
         printf 'already done: %s\n' "$expected" >&2
     else
@@ -33,7 +33,7 @@ retry_on() {
     local output attempt
     for attempt in 1 2 3 4 5 6; do
         if output="$("$@" 2>&1)"; then
-            printf '%s\n' "$output"
+            [[ -z "$output" ]] || printf '%s\n' "$output"
             return 0
         fi
         [[ "$output" == *"$expected"* ]] || break
@@ -68,6 +68,7 @@ echo '==> 2. Database network configuration'
 #    - aws iam put-role-policy --role-name ledger-db-invoke --policy-name dblambda-ledger-invoke --policy-document file://invoke-policy.json
 #    - aws rds add-role-to-db-cluster --db-cluster-identifier ledger-cluster --feature-name Lambda --role-arn arn:aws:iam::123456789012:role/ledger-db-invoke --region eu-west-1
 #    - aws lambda add-permission --function-name arn:aws:lambda:eu-west-1:123456789012:function:ledger-events --statement-id dblambda-ledger --action lambda:InvokeFunction --principal arn:aws:iam::123456789012:role/ledger-db-invoke --qualifier 7 --region eu-west-1
+#    - Same account: the role's invoke policy is enough; the add-permission statement is optional.
 # ------------------------------------------------------------------------------
 echo '==> 3. Permission assignment'
 cat > "$workdir/trust-policy.json" <<'JSON'
@@ -109,14 +110,14 @@ cat > "$workdir/invoke-policy.json" <<'JSON'
 }
 JSON
 # The role the database assumes (created, or its trust policy brought up to date).
-if aws iam get-role --role-name ledger-db-invoke >/dev/null 2>&1; then
-    aws iam update-assume-role-policy --role-name ledger-db-invoke --policy-document "file://$workdir/trust-policy.json"
+if aws iam get-role --role-name ledger-db-invoke --region eu-west-1 >/dev/null 2>&1; then
+    aws iam update-assume-role-policy --role-name ledger-db-invoke --policy-document "file://$workdir/trust-policy.json" --region eu-west-1
 else
-    aws iam create-role --role-name ledger-db-invoke --description 'Lets the database ledger-cluster invoke Lambda (dblambda integration ledger)' --assume-role-policy-document "file://$workdir/trust-policy.json" >/dev/null
+    aws iam create-role --role-name ledger-db-invoke --description 'Lets the database ledger-cluster invoke Lambda (dblambda integration ledger)' --assume-role-policy-document "file://$workdir/trust-policy.json" --region eu-west-1 >/dev/null
 fi
-aws iam wait role-exists --role-name ledger-db-invoke
+aws iam wait role-exists --role-name ledger-db-invoke --region eu-west-1
 # The role's inline permission policy (replaced when it exists).
-aws iam put-role-policy --role-name ledger-db-invoke --policy-name dblambda-ledger-invoke --policy-document "file://$workdir/invoke-policy.json"
+aws iam put-role-policy --role-name ledger-db-invoke --policy-name dblambda-ledger-invoke --policy-document "file://$workdir/invoke-policy.json" --region eu-west-1
 # The statement in the function's resource-based policy (removed first, so it is replaced).
 # Role and function share an account, so the role's policy alone already allows the call;
 # the statement documents the grant and keeps working if the function moves accounts.
@@ -127,7 +128,7 @@ retry_on InvalidParameterValueException aws lambda add-permission --function-nam
 tolerate RoleAlreadyExists aws rds add-role-to-db-cluster --db-cluster-identifier ledger-cluster --feature-name Lambda --role-arn arn:aws:iam::123456789012:role/ledger-db-invoke --region eu-west-1
 # Parameter group changes.
 # rds.custom_dns_resolution = 1: the database reaches Lambda through an interface VPC endpoint; PostgreSQL resolves its private DNS name only with rds.custom_dns_resolution = 1 (reboot after the change)
-aws rds modify-db-parameter-group --db-parameter-group-name ledger-apg16 --parameters ParameterName=rds.custom_dns_resolution,ParameterValue=1,ApplyMethod=pending-reboot --region eu-west-1
+aws rds modify-db-parameter-group --db-parameter-group-name ledger-apg16 --parameters ParameterName=rds.custom_dns_resolution,ParameterValue=1,ApplyMethod=pending-reboot --region eu-west-1 >/dev/null
 # A pending-reboot parameter takes effect after a reboot; plan one for a quiet moment:
 #   aws rds reboot-db-instance --db-instance-identifier ledger-instance-1 --region eu-west-1
 

@@ -16,7 +16,7 @@ tolerate() {
     shift
     local output
     if output="$("$@" 2>&1)"; then
-        printf '%s\n' "$output"
+        [[ -z "$output" ]] || printf '%s\n' "$output"
     elif [[ "$output" == *"$expected"* ]]; then
         printf 'already done: %s\n' "$expected" >&2
     else
@@ -33,7 +33,7 @@ retry_on() {
     local output attempt
     for attempt in 1 2 3 4 5 6; do
         if output="$("$@" 2>&1)"; then
-            printf '%s\n' "$output"
+            [[ -z "$output" ]] || printf '%s\n' "$output"
             return 0
         fi
         [[ "$output" == *"$expected"* ]] || break
@@ -67,6 +67,7 @@ echo '==> 2. Database network configuration'
 #    - aws iam put-role-policy --role-name orders-db-invoke --policy-name dblambda-orders-invoke --policy-document file://invoke-policy.json
 #    - aws rds add-role-to-db-instance --db-instance-identifier orders-db --feature-name Lambda --role-arn arn:aws:iam::123456789012:role/orders-db-invoke --region us-east-1
 #    - aws lambda add-permission --function-name arn:aws:lambda:us-east-1:123456789012:function:orders-handler --statement-id dblambda-orders --action lambda:InvokeFunction --principal arn:aws:iam::123456789012:role/orders-db-invoke --qualifier live --region us-east-1
+#    - Same account: the role's invoke policy is enough; the add-permission statement is optional.
 # ------------------------------------------------------------------------------
 echo '==> 3. Permission assignment'
 cat > "$workdir/trust-policy.json" <<'JSON'
@@ -108,14 +109,14 @@ cat > "$workdir/invoke-policy.json" <<'JSON'
 }
 JSON
 # The role the database assumes (created, or its trust policy brought up to date).
-if aws iam get-role --role-name orders-db-invoke >/dev/null 2>&1; then
-    aws iam update-assume-role-policy --role-name orders-db-invoke --policy-document "file://$workdir/trust-policy.json"
+if aws iam get-role --role-name orders-db-invoke --region us-east-1 >/dev/null 2>&1; then
+    aws iam update-assume-role-policy --role-name orders-db-invoke --policy-document "file://$workdir/trust-policy.json" --region us-east-1
 else
-    aws iam create-role --role-name orders-db-invoke --description 'Lets the database orders-db invoke Lambda (dblambda integration orders)' --assume-role-policy-document "file://$workdir/trust-policy.json" >/dev/null
+    aws iam create-role --role-name orders-db-invoke --description 'Lets the database orders-db invoke Lambda (dblambda integration orders)' --assume-role-policy-document "file://$workdir/trust-policy.json" --region us-east-1 >/dev/null
 fi
-aws iam wait role-exists --role-name orders-db-invoke
+aws iam wait role-exists --role-name orders-db-invoke --region us-east-1
 # The role's inline permission policy (replaced when it exists).
-aws iam put-role-policy --role-name orders-db-invoke --policy-name dblambda-orders-invoke --policy-document "file://$workdir/invoke-policy.json"
+aws iam put-role-policy --role-name orders-db-invoke --policy-name dblambda-orders-invoke --policy-document "file://$workdir/invoke-policy.json" --region us-east-1
 # The statement in the function's resource-based policy (removed first, so it is replaced).
 # Role and function share an account, so the role's policy alone already allows the call;
 # the statement documents the grant and keeps working if the function moves accounts.
@@ -126,7 +127,7 @@ retry_on InvalidParameterValueException aws lambda add-permission --function-nam
 tolerate RoleAlreadyExists aws rds add-role-to-db-instance --db-instance-identifier orders-db --feature-name Lambda --role-arn arn:aws:iam::123456789012:role/orders-db-invoke --region us-east-1
 # Parameter group changes.
 # aws_lambda.request_timeout_ms = 6000: how long aws_lambda.invoke waits for Lambda's answer (default 3000 ms)
-aws rds modify-db-parameter-group --db-parameter-group-name orders-pg15 --parameters ParameterName=aws_lambda.request_timeout_ms,ParameterValue=6000,ApplyMethod=immediate --region us-east-1
+aws rds modify-db-parameter-group --db-parameter-group-name orders-pg15 --parameters ParameterName=aws_lambda.request_timeout_ms,ParameterValue=6000,ApplyMethod=immediate --region us-east-1 >/dev/null
 
 # ------------------------------------------------------------------------------
 # 4. Trigger set-up: action-required

@@ -16,7 +16,7 @@ tolerate() {
     shift
     local output
     if output="$("$@" 2>&1)"; then
-        printf '%s\n' "$output"
+        [[ -z "$output" ]] || printf '%s\n' "$output"
     elif [[ "$output" == *"$expected"* ]]; then
         printf 'already done: %s\n' "$expected" >&2
     else
@@ -33,7 +33,7 @@ retry_on() {
     local output attempt
     for attempt in 1 2 3 4 5 6; do
         if output="$("$@" 2>&1)"; then
-            printf '%s\n' "$output"
+            [[ -z "$output" ]] || printf '%s\n' "$output"
             return 0
         fi
         [[ "$output" == *"$expected"* ]] || break
@@ -110,14 +110,14 @@ cat > "$workdir/invoke-policy.json" <<'JSON'
 }
 JSON
 # The role the database assumes (created, or its trust policy brought up to date).
-if aws iam get-role --role-name shop+db=invoke,role@x.y_z-1 >/dev/null 2>&1; then
-    aws iam update-assume-role-policy --role-name shop+db=invoke,role@x.y_z-1 --policy-document "file://$workdir/trust-policy.json"
+if aws iam get-role --role-name shop+db=invoke,role@x.y_z-1 --region eu-west-1 >/dev/null 2>&1; then
+    aws iam update-assume-role-policy --role-name shop+db=invoke,role@x.y_z-1 --policy-document "file://$workdir/trust-policy.json" --region eu-west-1
 else
-    aws iam create-role --role-name shop+db=invoke,role@x.y_z-1 --path /dblambda/ --description 'Lets the database shop-cluster invoke Lambda (dblambda integration shop-2_x)' --assume-role-policy-document "file://$workdir/trust-policy.json" >/dev/null
+    aws iam create-role --role-name shop+db=invoke,role@x.y_z-1 --path /dblambda/ --description 'Lets the database shop-cluster invoke Lambda (dblambda integration shop-2_x)' --assume-role-policy-document "file://$workdir/trust-policy.json" --region eu-west-1 >/dev/null
 fi
-aws iam wait role-exists --role-name shop+db=invoke,role@x.y_z-1
+aws iam wait role-exists --role-name shop+db=invoke,role@x.y_z-1 --region eu-west-1
 # The role's inline permission policy (replaced when it exists).
-aws iam put-role-policy --role-name shop+db=invoke,role@x.y_z-1 --policy-name dblambda-shop-2_x-invoke --policy-document "file://$workdir/invoke-policy.json"
+aws iam put-role-policy --role-name shop+db=invoke,role@x.y_z-1 --policy-name dblambda-shop-2_x-invoke --policy-document "file://$workdir/invoke-policy.json" --region eu-west-1
 # The statement in the function's resource-based policy (removed first, so it is replaced).
 aws lambda remove-permission --function-name arn:aws:lambda:eu-west-1:111122223333:function:shop-sync --statement-id dblambda-invoke --region eu-west-1 >/dev/null 2>&1 || true
 retry_on InvalidParameterValueException aws lambda add-permission --function-name arn:aws:lambda:eu-west-1:111122223333:function:shop-sync --statement-id dblambda-invoke --action lambda:InvokeFunction --principal arn:aws:iam::210987654321:role/dblambda/shop+db=invoke,role@x.y_z-1 --source-account 210987654321 --region eu-west-1 >/dev/null
@@ -125,12 +125,12 @@ retry_on InvalidParameterValueException aws lambda add-permission --function-nam
 # Associate the role with the DB cluster (Aurora MySQL takes no feature name).
 tolerate RoleAlreadyExists aws rds add-role-to-db-cluster --db-cluster-identifier shop-cluster --role-arn arn:aws:iam::210987654321:role/dblambda/shop+db=invoke,role@x.y_z-1 --region eu-west-1
 # Set aws_default_lambda_role in the cluster's parameter group, then reboot the writer.
-aws rds modify-db-cluster-parameter-group --db-cluster-parameter-group-name "${CLUSTER_PARAMETER_GROUP:?set CLUSTER_PARAMETER_GROUP to the cluster-parameter-group}" --parameters ParameterName=aws_default_lambda_role,ParameterValue=arn:aws:iam::210987654321:role/dblambda/shop+db=invoke,role@x.y_z-1,ApplyMethod=pending-reboot --region eu-west-1
+aws rds modify-db-cluster-parameter-group --db-cluster-parameter-group-name "${CLUSTER_PARAMETER_GROUP:?set CLUSTER_PARAMETER_GROUP to the cluster-parameter-group}" --parameters '[{"ParameterName":"aws_default_lambda_role","ParameterValue":"arn:aws:iam::210987654321:role/dblambda/shop+db=invoke,role@x.y_z-1","ApplyMethod":"pending-reboot"}]' --region eu-west-1 >/dev/null
 # Parameter group changes.
 # odd_parameter = it's "${HOME}" | $(id) `x` 100%{y} \n back\slash: Reason with | pipe,
 #
 # newline and "quotes".
-aws rds modify-db-cluster-parameter-group --db-cluster-parameter-group-name "${CLUSTER_PARAMETER_GROUP:?set CLUSTER_PARAMETER_GROUP to the cluster-parameter-group}" --parameters '[{"ParameterName":"odd_parameter","ParameterValue":"it'\''s \"${HOME}\" | $(id) `x` 100%{y} \\n back\\slash","ApplyMethod":"immediate"}]' --region eu-west-1
+aws rds modify-db-cluster-parameter-group --db-cluster-parameter-group-name "${CLUSTER_PARAMETER_GROUP:?set CLUSTER_PARAMETER_GROUP to the cluster-parameter-group}" --parameters '[{"ParameterName":"odd_parameter","ParameterValue":"it'\''s \"${HOME}\" | $(id) `x` 100%{y} \\n back\\slash","ApplyMethod":"immediate"}]' --region eu-west-1 >/dev/null
 # A pending-reboot parameter takes effect after a reboot; plan one for a quiet moment:
 #   aws rds reboot-db-instance --db-instance-identifier shop-instance-1 --region eu-west-1
 
