@@ -409,30 +409,14 @@ enum PlanCommands {
         if fields.allSatisfy({ !$0.isEmpty && !$0.contains(where: { special.contains($0) }) }) {
             return "ParameterName=\(change.name),ParameterValue=\(change.value),ApplyMethod=\(change.applyMethod)"
         }
-        return "[{\"ParameterName\":\(jsonString(change.name)),\"ParameterValue\":\(jsonString(change.value)),"
-            + "\"ApplyMethod\":\(jsonString(change.applyMethod))}]"
-    }
-
-    /// A JSON string literal.
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        let parameter: JSONValue = .array([
+            .object([
+                "ParameterName": .string(change.name),
+                "ParameterValue": .string(change.value),
+                "ApplyMethod": .string(change.applyMethod),
+            ])
+        ])
+        return parameter.jsonString()
     }
 
     /// Reads one `--parameters` value: the JSON form `[{"ParameterName":…,"ParameterValue":…,"ApplyMethod":…}]`
