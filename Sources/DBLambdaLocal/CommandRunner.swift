@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import NIOConcurrencyHelpers
 
 /// Runs a handler command with `/bin/sh -c`. Every blocking step (writing standard input, reading the output
 /// pipes, waiting for the exit) happens on GCD threads, never on Swift's cooperative pool.
@@ -94,11 +95,11 @@ enum CommandRunner {
             return Outcome(status: -1, stdout: [], stderr: [], timedOut: false, launchError: message)
         }
         let exited = DispatchSemaphore(value: 0)
-        let status = Locked<Int32>(0)
+        let status = NIOLockedValueBox<Int32>(0)
         DispatchQueue.global().async {
             var raw: Int32 = 0
             while waitpid(pid, &raw, 0) < 0 && errno == EINTR {}
-            status.withLock { $0 = raw }
+            status.withLockedValue { $0 = raw }
             exited.signal()
         }
         let (seconds, attoseconds) = timeout.components
@@ -112,7 +113,7 @@ enum CommandRunner {
                 exited.wait()
             }
         }
-        let raw = status.withLock { $0 }
+        let raw = status.withLockedValue { $0 }
         // WIFEXITED / WEXITSTATUS, which Swift does not import: the low 7 bits are the terminating signal.
         let exitStatus = raw & 0x7f == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f)
         let stdout = (try? Data(contentsOf: outURL)).map(Array.init) ?? []

@@ -2,6 +2,7 @@ import DBLambdaCore
 import DBLambdaIAM
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 
 /// A response the server writes.
 struct OutgoingResponse: Sendable {
@@ -324,10 +325,10 @@ final class EventTracker: Sendable {
         var running: [Int: Task<Void, Never>] = [:]
     }
 
-    private let state = Locked(State())
+    private let state = NIOLockedValueBox(State())
 
     func start(_ work: @escaping @Sendable () async -> Void) {
-        state.withLock { state in
+        state.withLockedValue { state in
             let id = state.next
             state.next += 1
             state.running[id] = Task { [weak self] in
@@ -338,15 +339,15 @@ final class EventTracker: Sendable {
     }
 
     private func finished(_ id: Int) {
-        state.withLock { _ = $0.running.removeValue(forKey: id) }
+        state.withLockedValue { _ = $0.running.removeValue(forKey: id) }
     }
 
-    var count: Int { state.withLock { $0.running.count } }
+    var count: Int { state.withLockedValue { $0.running.count } }
 
     /// Waits until no `Event` invocation runs (including ones started while waiting).
     func waitForAll() async {
         while true {
-            let tasks = state.withLock { Array($0.running.values) }
+            let tasks = state.withLockedValue { Array($0.running.values) }
             if tasks.isEmpty { return }
             for task in tasks { await task.value }
         }

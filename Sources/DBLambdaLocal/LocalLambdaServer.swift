@@ -2,6 +2,7 @@ public import DBLambdaCore
 public import DBLambdaIAM
 public import Foundation
 public import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -247,10 +248,10 @@ private final class ConnectionRegistry: Sendable {
         var closed = false
     }
 
-    private let state = Locked(State())
+    private let state = NIOLockedValueBox(State())
 
     func opened(_ channel: any Channel) {
-        let (id, closed) = state.withLock { state -> (Int, Bool) in
+        let (id, closed) = state.withLockedValue { state -> (Int, Bool) in
             state.next += 1
             if !state.closed { state.open[state.next] = channel }
             return (state.next, state.closed)
@@ -260,14 +261,14 @@ private final class ConnectionRegistry: Sendable {
             return
         }
         channel.closeFuture.whenComplete { [weak self] _ in
-            self?.state.withLock { _ = $0.open.removeValue(forKey: id) }
+            self?.state.withLockedValue { _ = $0.open.removeValue(forKey: id) }
         }
     }
 
-    var accepted: Int { state.withLock { $0.next } }
+    var accepted: Int { state.withLockedValue { $0.next } }
 
     func closeAll() -> [any Channel] {
-        state.withLock { state in
+        state.withLockedValue { state in
             state.closed = true
             let channels = Array(state.open.values)
             state.open = [:]

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An error response in Lambda's JSON form: status, `x-amzn-ErrorType`, and a body `{"Type", "message"|"Message"}`
 /// (the field's case differs per error type, as in the real service).
 struct ServiceError: Error, Sendable, Hashable {
@@ -86,36 +88,37 @@ struct ServiceError: Error, Sendable, Hashable {
     }
 }
 
-/// Minimal JSON text helpers (the module has no JSON dependency beyond Foundation's parser).
+/// JSON text for the error bodies, written by Foundation's `JSONEncoder` (minimal escapes, `/` as it is).
 enum JSONText {
     /// `text` as a JSON string literal.
     static func quoted(_ text: String) -> String {
-        var output = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return output + "\""
+        String(decoding: encode(text), as: UTF8.self)
     }
 
     /// The function-error body `{"errorMessage","errorType","stackTrace"}`.
     static func functionError(_ error: LocalFunctionError) -> [UInt8] {
-        let trace = error.stackTrace.map(quoted).joined(separator: ",")
-        return Array(
-            ("{\"errorMessage\":\(quoted(error.errorMessage)),\"errorType\":\(quoted(error.errorType)),"
-                + "\"stackTrace\":[\(trace)]}").utf8
+        encode(
+            FunctionErrorBody(
+                errorMessage: error.errorMessage,
+                errorType: error.errorType,
+                stackTrace: error.stackTrace
+            )
         )
+    }
+
+    /// The members of a function-error body; sorted keys put them in the order Lambda writes them.
+    private struct FunctionErrorBody: Encodable {
+        var errorMessage: String
+        var errorType: String
+        var stackTrace: [String]
+    }
+
+    /// `value` as compact JSON with sorted keys. `JSONEncoder` throws only for non-finite floating-point numbers,
+    /// which these bodies never hold; `null` stands in should it ever fail.
+    private static func encode(_ value: some Encodable) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return Array("null".utf8) }
+        return Array(data)
     }
 }

@@ -84,19 +84,8 @@ struct InvokeCommand: AsyncParsableCommand {
                     + "nothing was sent"
             )
         }
-        let configuration = try clientConfiguration(environment: environment)
         let logger = CLIIO.logger(label: "dblambda.invoke")
-        let client: LambdaClient
-        do {
-            client = try LambdaClient(
-                configuration: configuration,
-                environment: environment,
-                profile: profile,
-                logger: logger
-            )
-        } catch let error as LambdaInvokeError {
-            throw CLIFailure(message: "\(error.code): \(error.message)")
-        }
+        let client = try clientOptions(environment: environment).makeClient(environment: environment, logger: logger)
         let outcome: Result<LambdaInvokeResult, LambdaInvokeError>
         do {
             outcome = .success(try await client.invoke(function: identifier, payload: body, options: options))
@@ -170,39 +159,20 @@ struct InvokeCommand: AsyncParsableCommand {
         return Array(data)
     }
 
-    private func clientConfiguration(environment: [String: String]) throws -> LambdaClient.Configuration {
-        var configuration: LambdaClient.Configuration
+    /// The client options, the region resolved like the AWS CLI does (`--region` > `AWS_REGION` >
+    /// `AWS_DEFAULT_REGION` > the profile's region).
+    private func clientOptions(environment: [String: String]) throws -> LambdaClientOptions {
+        let resolved: String?
         do {
-            let resolved = try RegionResolver.resolveRegion(
-                explicit: region,
-                environment: environment,
-                profile: profile
-            )
-            var regionValue: Region?
-            if let resolved {
-                do {
-                    regionValue = try Region(resolved)
-                } catch {
-                    throw CLIFailure(message: "invalid region '\(resolved)': \(error.message)")
-                }
-            }
-            configuration = try LambdaClient.Configuration.fromEnvironment(environment, region: regionValue)
-        } catch let error as LambdaInvokeError {
-            throw CLIFailure(message: "\(error.code): \(error.message)")
-        } catch let error as CLIFailure {
-            throw error
+            resolved = try RegionResolver.resolveRegion(explicit: region, environment: environment, profile: profile)
         } catch {
             throw CLIFailure(message: "cannot resolve the region: \(error)")
         }
-        if let endpointURL {
-            configuration.endpoint = endpointURL
-        }
-        if let maxAttempts {
-            guard maxAttempts >= 1 else {
-                throw CLIFailure(message: "--max-attempts must be at least 1, got \(maxAttempts)")
-            }
-            configuration.maxAttempts = maxAttempts
-        }
-        return configuration
+        return LambdaClientOptions(
+            region: try resolved.map(LambdaClientOptions.region),
+            endpointURL: endpointURL,
+            profile: profile,
+            maxAttempts: maxAttempts
+        )
     }
 }

@@ -40,8 +40,13 @@ struct VerifyCommand: AsyncParsableCommand {
             throw CLIFailure(message: "\(config): \(error.description)")
         }
         let environment = ProcessInfo.processInfo.environment
-        let client = try makeClient(integration: integration, environment: environment)
         let logger = CLIIO.logger(label: "dblambda.verify")
+        let options = LambdaClientOptions(
+            region: try region.map(LambdaClientOptions.region) ?? integration.function.arn.region,
+            endpointURL: endpointURL,
+            profile: profile
+        )
+        let client = try options.makeClient(environment: environment, logger: logger)
         let result = await DatabaseLambda(integration: integration, client: client, logger: logger).verify()
         try? await client.shutdown()
         let verified = plan.applying(result)
@@ -54,33 +59,6 @@ struct VerifyCommand: AsyncParsableCommand {
         try CLIIO.writeJSON(["checklist": checklist, "verification": verification])
         if !result.isVerified {
             throw CLIFailure(message: result.message, exitStatus: 1)
-        }
-    }
-
-    private func makeClient(integration: Integration, environment: [String: String]) throws -> LambdaClient {
-        var regionValue = integration.function.arn.region
-        if let region {
-            do {
-                regionValue = try Region(region)
-            } catch {
-                throw CLIFailure(message: "invalid region '\(region)': \(error.message)")
-            }
-        }
-        do {
-            var configuration = try LambdaClient.Configuration.fromEnvironment(environment, region: regionValue)
-            if let endpointURL { configuration.endpoint = endpointURL }
-            return try LambdaClient(
-                configuration: configuration,
-                environment: environment,
-                profile: profile,
-                logger: CLIIO.logger(label: "dblambda.verify")
-            )
-        } catch let error as LambdaInvokeError {
-            throw CLIFailure(message: "\(error.code): \(error.message)")
-        } catch let error as CLIFailure {
-            throw error
-        } catch {
-            throw CLIFailure(message: "cannot set up the Lambda client: \(error)")
         }
     }
 }
