@@ -3,7 +3,7 @@ import Foundation
 import NIOConcurrencyHelpers
 
 /// Runs a handler command with `/bin/sh -c`. Every blocking step (writing standard input, reading the output
-/// pipes, waiting for the exit) happens on GCD threads, never on Swift's cooperative pool.
+/// pipes, waiting for the exit) happens on dedicated threads, never on Swift's cooperative pool.
 enum CommandRunner {
     struct Outcome: Sendable {
         var status: Int32
@@ -21,7 +21,7 @@ enum CommandRunner {
         requestID: String
     ) async -> LocalInvocationResponse {
         let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
-            DispatchQueue.global().async {
+            Thread.detachNewThread {
                 continuation.resume(returning: runBlocking(command, input: input, environment: environment, timeout))
             }
         }
@@ -56,7 +56,7 @@ enum CommandRunner {
         return LocalInvocationResponse(payload: outcome.stdout, log: log)
     }
 
-    /// Blocks the calling (GCD) thread until the command exits or is killed after `timeout`.
+    /// Blocks the calling (dedicated) thread until the command exits or is killed after `timeout`.
     ///
     /// The command is spawned with `posix_spawn` in a process group of its own, with a clean signal mask and
     /// default signal actions (a parent that blocked SIGTERM must not make the command unkillable), so a timeout
@@ -96,7 +96,7 @@ enum CommandRunner {
         }
         let exited = DispatchSemaphore(value: 0)
         let status = NIOLockedValueBox<Int32>(0)
-        DispatchQueue.global().async {
+        Thread.detachNewThread {
             var raw: Int32 = 0
             while waitpid(pid, &raw, 0) < 0 && errno == EINTR {}
             status.withLockedValue { $0 = raw }

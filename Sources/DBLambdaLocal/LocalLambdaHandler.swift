@@ -31,7 +31,7 @@ public struct LocalLambdaHandler: Sendable {
     /// `Unhandled` function error (`Runtime.ExitError`), and so is running longer than `timeout` (the process
     /// is terminated; `Sandbox.Timedout`). The process inherits the server's environment plus `environment`,
     /// `AWS_LAMBDA_FUNCTION_NAME`, `AWS_LAMBDA_FUNCTION_VERSION`, `AWS_REGION`, `DBLAMBDA_REQUEST_ID` and
-    /// `DBLAMBDA_INVOCATION_TYPE`. The server waits for the process on a GCD thread, never on Swift's
+    /// `DBLAMBDA_INVOCATION_TYPE`. The server waits for the process on a dedicated thread, never on Swift's
     /// cooperative pool.
     ///
     /// - Parameters:

@@ -3,11 +3,11 @@ import DBLambdaLocal
 import Foundation
 import Testing
 
-/// Runs blocking work (a database client process) on a GCD thread, never on Swift's cooperative pool, whose few
+/// Runs blocking work (a database client process) on a dedicated thread, never on Swift's cooperative pool, whose few
 /// threads the local Lambda server's handlers need.
 func roundTripOffPool<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
     try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, any Error>) in
-        DispatchQueue.global().async {
+        Thread.detachNewThread {
             continuation.resume(with: Result { try body() })
         }
     }

@@ -29,7 +29,7 @@ struct SQLPostgresEndToEndTests {
         let server = try await LoopbackHTTPServer.start { _ in .respond(StubResponse(status: 202)) }
         do {
             // psql waits for the trigger's POST, which the loopback server answers on the cooperative pool:
-            // wait for psql on a GCD thread so this test never holds a pool thread the server needs.
+            // wait for psql on a dedicated thread so this test never holds a pool thread the server needs.
             let insert =
                 "SET dblambda_test.endpoint = '\(server.baseURL)';\n"
                 + "INSERT INTO dblambdasql_e2e.orders VALUES (9223372036854775807, "
@@ -84,11 +84,11 @@ struct SQLPostgresEndToEndTests {
     }
 }
 
-/// Runs blocking work (a client process that waits on the network) on a GCD thread, not on Swift's
+/// Runs blocking work (a client process that waits on the network) on a dedicated thread, not on Swift's
 /// cooperative pool, whose few threads the loopback server's handlers need.
 private func offCooperativePool(_ body: @escaping @Sendable () throws -> Void) async throws {
     try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-        DispatchQueue.global().async {
+        Thread.detachNewThread {
             continuation.resume(with: Result { try body() })
         }
     }

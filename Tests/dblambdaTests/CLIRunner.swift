@@ -39,8 +39,13 @@ enum CLIRunner {
         throw NotFound(description: "dblambda binary not found near \(argument0.path); set DBLAMBDA_BINARY")
     }
 
-    /// Runs `dblambda arguments…` with `stdin` as standard input.
-    static func run(_ arguments: [String], stdin: Data = Data(), currentDirectory: URL? = nil) throws -> Result {
+    /// Runs `dblambda arguments…` with `stdin` as standard input, in `environment` (default: the test's own).
+    static func run(
+        _ arguments: [String],
+        stdin: Data = Data(),
+        currentDirectory: URL? = nil,
+        environment: [String: String]? = nil
+    ) throws -> Result {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("dblambda-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -61,6 +66,7 @@ enum CLIRunner {
         process.standardOutput = output
         process.standardError = error
         process.currentDirectoryURL = currentDirectory ?? repositoryRoot
+        if let environment { process.environment = environment }
         try process.run()
         process.waitUntilExit()
         try input.close()

@@ -244,18 +244,20 @@ private final class ChildProcess: @unchecked Sendable {
                 return
             }
             let pid = process.processIdentifier
-            DispatchQueue.global().async {
+            Thread.detachNewThread {
                 let data = Self.readAll(outPipe.fileHandleForReading, limit: CredentialProcessRunner.maxOutputBytes + 1)
                 child.record { $0.stdout = data }
             }
-            DispatchQueue.global().async {
+            Thread.detachNewThread {
                 let data = Self.readAll(errPipe.fileHandleForReading, limit: 64 * 1024)
                 child.record { $0.stderr = data }
             }
             let nanoseconds =
                 max(0, timeout.components.seconds) * 1_000_000_000
                 + max(0, timeout.components.attoseconds) / 1_000_000_000
-            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) {
+            DispatchQueue(label: "dblambda.credential-process.deadline").asyncAfter(
+                deadline: .now() + .nanoseconds(Int(nanoseconds))
+            ) {
                 // Kill only a child that has not exited yet, so a recycled process id is never signalled.
                 let exited = child.lock.withLock { child.status != nil }
                 if child.finish(.timedOut), !exited, process.isRunning {

@@ -49,11 +49,7 @@ struct InvokeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The AWS region.")
     var region: String?
 
-    @Option(name: .customLong("endpoint-url"), help: ArgumentHelp("A custom Lambda endpoint.", valueName: "URL"))
-    var endpointURL: String?
-
-    @Option(name: .long, help: "The shared config profile.")
-    var profile: String?
+    @OptionGroup var endpoint: LambdaEndpointOptions
 
     @Option(
         name: .customLong("read-timeout"),
@@ -164,14 +160,17 @@ struct InvokeCommand: AsyncParsableCommand {
     private func clientOptions(environment: [String: String]) throws -> LambdaClientOptions {
         let resolved: String?
         do {
-            resolved = try RegionResolver.resolveRegion(explicit: region, environment: environment, profile: profile)
+            resolved = try RegionResolver.resolveRegion(
+                explicit: region,
+                environment: environment,
+                profile: endpoint.profile
+            )
         } catch {
             throw CLIFailure(message: "cannot resolve the region: \(error)")
         }
         return LambdaClientOptions(
             region: try resolved.map(LambdaClientOptions.region),
-            endpointURL: endpointURL,
-            profile: profile,
+            endpoint: endpoint,
             maxAttempts: maxAttempts
         )
     }

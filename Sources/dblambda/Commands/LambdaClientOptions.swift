@@ -1,6 +1,16 @@
+import ArgumentParser
 import DBLambdaCore
 import DBLambdaInvoke
 import Logging
+
+/// `--endpoint-url` and `--profile`, declared once for `invoke` and `verify`.
+struct LambdaEndpointOptions: ParsableArguments {
+    @Option(name: .customLong("endpoint-url"), help: ArgumentHelp("A custom Lambda endpoint.", valueName: "URL"))
+    var endpointURL: String?
+
+    @Option(name: .long, help: "The shared config profile.")
+    var profile: String?
+}
 
 /// The Lambda client settings `invoke` and `verify` share: a region, `--endpoint-url`, `--profile` and (for
 /// `invoke`) `--max-attempts`. Each command declares its own options and resolves its own region; this builds the
@@ -8,12 +18,10 @@ import Logging
 struct LambdaClientOptions {
     /// The region; `nil` leaves it to `AWS_REGION`, `AWS_DEFAULT_REGION` and the profile.
     var region: Region?
-    /// `--endpoint-url`: a custom Lambda endpoint.
-    var endpointURL: String?
-    /// `--profile`: the shared config profile (`nil` uses `AWS_PROFILE`).
-    var profile: String?
+    /// `--endpoint-url` and `--profile` (`nil` uses `AWS_PROFILE`).
+    var endpoint: LambdaEndpointOptions
     /// `--max-attempts`: all attempts, the first included.
-    var maxAttempts: Int?
+    var maxAttempts: Int? = nil
 
     /// `name` as a region, or a ``CLIFailure`` `invalid region 'NAME': …`.
     static func region(_ name: String) throws -> Region {
@@ -33,7 +41,7 @@ struct LambdaClientOptions {
         } catch {
             throw CLIFailure(message: "\(error.code): \(error.message)")
         }
-        if let endpointURL {
+        if let endpointURL = endpoint.endpointURL {
             configuration.endpoint = endpointURL
         }
         if let maxAttempts {
@@ -52,7 +60,7 @@ struct LambdaClientOptions {
             return try LambdaClient(
                 configuration: configuration,
                 environment: environment,
-                profile: profile,
+                profile: endpoint.profile,
                 logger: logger
             )
         } catch let error as LambdaInvokeError {

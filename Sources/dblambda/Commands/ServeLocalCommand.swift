@@ -136,7 +136,7 @@ struct ServeLocalCommand: AsyncParsableCommand {
 }
 
 /// Waits for SIGINT or SIGTERM with the self-pipe pattern: the signal handler (which may only do
-/// async-signal-safe work) writes one byte into a pipe created before it is installed, and a GCD thread blocked on
+/// async-signal-safe work) writes one byte into a pipe created before it is installed, and a dedicated thread blocked on
 /// the pipe's read end resumes the waiting task. (Dispatch signal sources need the signal blocked in every thread,
 /// which a process that already runs threads cannot arrange.)
 private enum TerminationSignal {
@@ -163,11 +163,11 @@ private enum TerminationSignal {
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
-    /// Suspends until a handler ran; the blocking read happens on a GCD thread, never on the cooperative pool.
+    /// Suspends until a handler ran; the blocking read happens on a dedicated thread, never on the cooperative pool.
     static func wait() async {
         let descriptor = pipeDescriptors.read
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
+            Thread.detachNewThread {
                 var byte: UInt8 = 0
                 while read(descriptor, &byte, 1) < 0 && errno == EINTR {}
                 continuation.resume()

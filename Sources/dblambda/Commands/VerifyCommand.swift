@@ -25,11 +25,7 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The AWS region (default: the function ARN's region).")
     var region: String?
 
-    @Option(name: .customLong("endpoint-url"), help: ArgumentHelp("A custom Lambda endpoint.", valueName: "URL"))
-    var endpointURL: String?
-
-    @Option(name: .long, help: "The shared config profile.")
-    var profile: String?
+    @OptionGroup var endpoint: LambdaEndpointOptions
 
     func run() async throws {
         let integration = try PlanCLI.load(config)
@@ -43,8 +39,7 @@ struct VerifyCommand: AsyncParsableCommand {
         let logger = CLIIO.logger(label: "dblambda.verify")
         let options = LambdaClientOptions(
             region: try region.map(LambdaClientOptions.region) ?? integration.function.arn.region,
-            endpointURL: endpointURL,
-            profile: profile
+            endpoint: endpoint
         )
         let client = try options.makeClient(environment: environment, logger: logger)
         let result = await DatabaseLambda(integration: integration, client: client, logger: logger).verify()
