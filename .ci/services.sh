@@ -10,6 +10,9 @@ SVC_SERVICES=${SVC_SERVICES:-postgres mysql moto}
 PG_PORT=${PG_PORT:-55432}
 MY_PORT=${MY_PORT:-53306}
 MOTO_PORT=${MOTO_PORT:-55000}
+# A second moto for the tests that turn signature checks on (`/moto-api/reset-auth` is global to a server):
+# the other suites share MOTO_PORT and never see a 403 they did not ask for.
+MOTO_AUTH_PORT=${MOTO_AUTH_PORT:-55001}
 PGBIN=/usr/lib/postgresql/15/bin
 
 svc_log() { echo "[svc $(date +%T)] $*" >&2; }
@@ -91,18 +94,26 @@ svc_start_mysql() {
     svc_log "mariadb ready on 127.0.0.1:$MY_PORT"
 }
 
-svc_start_moto() {
-    port_free "$MOTO_PORT" || { svc_log "port $MOTO_PORT busy"; return 1; }
-    local d=$SVC_DIR/moto
+# svc_start_moto_on NAME PORT VARIABLE: one moto server (docker-less Lambda) whose URL goes into VARIABLE.
+svc_start_moto_on() {
+    local name=$1 port=$2 variable=$3
+    port_free "$port" || { svc_log "port $port busy"; return 1; }
+    local d=$SVC_DIR/$name
     mkdir -p "$d"
-    MOTO_LAMBDA_DATA_DIR="$d/lambda" python3 -m moto.server -H 127.0.0.1 -p "$MOTO_PORT" \
+    MOTO_LAMBDA_DATA_DIR="$d/lambda" python3 -m moto.server -H 127.0.0.1 -p "$port" \
         </dev/null >"$d/moto.log" 2>&1 &
     echo $! >"$d/moto.pid"
-    export MOTO_ENDPOINT=http://127.0.0.1:$MOTO_PORT
-    wait_until 30 curl -sf "$MOTO_ENDPOINT/moto-api/"
-    curl -sf -X POST "$MOTO_ENDPOINT/moto-api/config" -H 'Content-Type: application/json' \
+    local url=http://127.0.0.1:$port
+    export "$variable=$url"
+    wait_until 30 curl -sf "$url/moto-api/"
+    curl -sf -X POST "$url/moto-api/config" -H 'Content-Type: application/json' \
         -d '{"lambda":{"use_docker":false}}' >/dev/null
-    svc_log "moto ready on $MOTO_ENDPOINT"
+    svc_log "$name ready on $url"
+}
+
+svc_start_moto() {
+    svc_start_moto_on moto "$MOTO_PORT" MOTO_ENDPOINT
+    svc_start_moto_on moto-auth "$MOTO_AUTH_PORT" MOTO_AUTH_ENDPOINT
 }
 
 svc_start_all() {
@@ -124,14 +135,21 @@ svc_stop_all() {
         mariadb-admin --no-defaults -h127.0.0.1 -P"$MY_PORT" -uroot shutdown >/dev/null 2>&1 \
             || kill "$(cat "$d/mysql/mysqld.pid")" 2>/dev/null || true
     fi
-    if [[ -f $d/moto/moto.pid ]]; then
-        mp=$(cat "$d/moto/moto.pid")
-        kill "$mp" 2>/dev/null || true
-    fi
-    while [[ -f $d/mysql/mysqld.pid ]] || { [[ -n $mp ]] && kill -0 "$mp" 2>/dev/null; }; do
+    local pidfile
+    for pidfile in "$d"/moto/moto.pid "$d"/moto-auth/moto.pid; do
+        if [[ -f $pidfile ]]; then
+            mp="$mp $(cat "$pidfile")"
+            kill "$(cat "$pidfile")" 2>/dev/null || true
+        fi
+    done
+    local pid alive
+    while true; do
+        alive=0
+        for pid in $mp; do if kill -0 "$pid" 2>/dev/null; then alive=1; fi; done
+        [[ -f $d/mysql/mysqld.pid ]] || ((alive)) || break
         ((SECONDS >= end)) && break
         sleep 0.2
     done
-    if [[ -n $mp ]] && kill -0 "$mp" 2>/dev/null; then kill -9 "$mp" 2>/dev/null || true; fi
+    for pid in $mp; do if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; fi; done
     rm -rf "$d"
 }

@@ -46,7 +46,7 @@ final class HTTPChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
             let keepAlive = head.isKeepAlive && tooLarge == nil
             let processor = self.processor
             let promise = context.eventLoop.makePromise(of: OutgoingResponse.self)
-            promise.completeWithTask { await processor.process(request, bodyTooLarge: tooLarge) }
+            promise.completeWithTaskOnEventLoop { await processor.process(request, bodyTooLarge: tooLarge) }
             let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
             promise.futureResult.whenSuccess { response in
                 Self.write(response, keepAlive: keepAlive, context: boundContext.value)

@@ -118,7 +118,7 @@ struct CredentialProcessTests {
     @Test("a process that runs too long is killed and reported within the timeout")
     func timeout() async throws {
         try await withTemporaryHome { home in
-            let environment = try setUp(home, script: "exec sleep 30\n")
+            let environment = try setUp(home, script: "exec sleep 600\n")
             let clock = ContinuousClock()
             let started = clock.now
             let error = await expectCredentialsError(.credentialProcessFailed) {
@@ -127,7 +127,7 @@ struct CredentialProcessTests {
                     configuration: .init(processTimeout: .milliseconds(300))
                 ).credentials(logger: quietLogger)
             }
-            #expect(clock.now - started < .seconds(15))
+            #expect(clock.now - started < .seconds(120))
             #expect(error?.message.contains("did not finish") == true)
         }
     }

@@ -8,17 +8,19 @@ import HTTPTypes
 import Logging
 import Testing
 
-/// Lambda Invoke against moto (`MOTO_ENDPOINT`, default http://127.0.0.1:55000) with signature checks ON.
+/// Lambda Invoke against moto with signature checks ON, on a moto server of its own (`MOTO_AUTH_ENDPOINT`, default
+/// http://127.0.0.1:55001, started by `.ci/services.sh` beside the shared one).
 ///
-/// `POST /moto-api/reset-auth` is global to the moto server, so every test that turns checks on lives in this one
-/// serialized suite and turns them off again (`inf`) before it returns. Resources are created (with checks off) by
+/// `POST /moto-api/reset-auth` is global to a moto server, so the tests that turn checks on use that second server
+/// (other suites never see a 403 they did not ask for), live in this one serialized suite and turn them off again
+/// (`inf`) before they return. Resources are created (with checks off) by
 /// a boto3 script with unique `invoke-it-…` names. Functions are invoked by NAME: moto verifies ARN paths with a
 /// single encoding, unlike AWS (test-infra §3b).
 @Suite("Invoke against moto with SigV4 checks on", .serialized)
 struct InvokeMotoTests {
     static let endpoint =
-        ProcessInfo.processInfo.environment["MOTO_ENDPOINT"].flatMap { $0.isEmpty ? nil : $0 }
-        ?? "http://127.0.0.1:55000"
+        ProcessInfo.processInfo.environment["MOTO_AUTH_ENDPOINT"].flatMap { $0.isEmpty ? nil : $0 }
+        ?? "http://127.0.0.1:55001"
 
     struct Setup: Decodable {
         var function: String
@@ -111,7 +113,7 @@ struct InvokeMotoTests {
         guard result.status == 0, let data = result.stdout.data(using: .utf8) else {
             throw Failure(
                 description:
-                    "moto setup failed (is moto running at MOTO_ENDPOINT=\(endpoint)?): \(result.stderr.suffix(800))"
+                    "moto setup failed (is moto running at MOTO_AUTH_ENDPOINT=\(endpoint)?): \(result.stderr.suffix(800))"
             )
         }
         let setup = try JSONDecoder().decode(Setup.self, from: data)

@@ -357,7 +357,7 @@ private final class RequestHandler: ChannelInboundHandler, RemovableChannelHandl
             let keepAlive = head.isKeepAlive
             let handler = self.handler
             let promise = context.eventLoop.makePromise(of: ServerAction.self)
-            promise.completeWithTask { await handler(request) }
+            promise.completeWithTaskOnEventLoop { await handler(request) }
             let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
             let boundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
             promise.futureResult.whenSuccess { action in
