@@ -55,12 +55,15 @@ extension Integration {
         } catch {
             throw IntegrationError(code: .generationFailed, message: error.description)
         }
-        let report = try networkReport()
+        let model = try networkModel()
+        let report = try networkReport(model)
         var tableScripts: [TableSQL] = []
         for (index, table) in tables.enumerated() {
             tableScripts.append(try tableSQL(for: table, index: index))
         }
-        let changes = parameterChanges(roleARN: roleARN, report: report)
+        // A change the DB parameter group already holds (describe-db-parameters.json) is not planned again.
+        let current = model?.dbParameters ?? [:]
+        let changes = parameterChanges(roleARN: roleARN, report: report).filter { current[$0.name] != $0.value }
         let warnings = planWarnings(invokePolicy: invokePolicy, report: report)
         let plan = IntegrationPlan(
             name: name,
@@ -109,8 +112,8 @@ extension Integration {
         }
     }
 
-    func networkReport() throws(IntegrationError) -> NetworkReport? {
-        guard let model = try networkModel() else { return nil }
+    func networkReport(_ model: AWSNetwork?) throws(IntegrationError) -> NetworkReport? {
+        guard let model else { return nil }
         let instanceID: String
         if let known = networkInstanceID {
             instanceID = known

@@ -19,12 +19,22 @@ struct ExamplePlanTests {
         #expect(!plan.warnings.map(\.code).contains("NETWORK_NOT_CHECKED"))
     }
 
-    @Test("the Aurora PostgreSQL example goes through its VPC endpoint and sets rds.custom_dns_resolution")
+    @Test("Aurora PostgreSQL via its VPC endpoint: rds.custom_dns_resolution planned only while the group lacks it")
     func auroraPostgreSQLEndpoint() throws {
-        let path = FacadeFixtures.packageRoot.appendingPathComponent("Examples/aurora-postgresql/dblambda.yaml").path
-        let plan = try Integration.load(contentsOf: path).plan()
+        let folder = FacadeFixtures.packageRoot.appendingPathComponent("Examples/aurora-postgresql")
+        var integration = try Integration.load(contentsOf: folder.appendingPathComponent("dblambda.yaml").path)
+        let plan = try integration.plan()
         #expect(plan.network?.route == .vpcEndpoint)
-        #expect(plan.parameterChanges.contains { $0.name == "rds.custom_dns_resolution" && $0.value == "1" })
+        // The example's describe-db-parameters.json already holds 1: nothing to change, no reboot.
+        #expect(!plan.parameterChanges.contains { $0.name == "rds.custom_dns_resolution" })
+
+        var model = try AWSCLIImporter.importDirectory(at: folder.appendingPathComponent("network").path)
+        model.dbParameters["rds.custom_dns_resolution"] = "0"
+        integration.network = .model(model)
+        let off = try integration.plan()
+        #expect(off.network?.verdict == .unreachable)
+        #expect(off.parameterChanges.contains { $0.name == "rds.custom_dns_resolution" && $0.value == "1" })
+        #expect(off.checklist.first { $0.step == .networkConfiguration }?.status == .blocked)
     }
 
     @Test("a cluster without `instance` is checked through its first member; a model built in code plans the same")

@@ -57,7 +57,6 @@ aws lambda get-function-configuration --function-name arn:aws:lambda:eu-west-1:1
 # ------------------------------------------------------------------------------
 # 2. Database network configuration: ready
 #    - DB instance ledger-instance-1 -> lambda.eu-west-1.amazonaws.com:443: reachable via vpc-endpoint
-#    - aws rds modify-db-parameter-group --db-parameter-group-name 'ledger-apg16' --parameters 'ParameterName=rds.custom_dns_resolution,ParameterValue=1,ApplyMethod=pending-reboot' --region eu-west-1
 # ------------------------------------------------------------------------------
 echo '==> 2. Database network configuration'
 # Verdict for DB instance ledger-instance-1: reachable via vpc-endpoint (lambda.eu-west-1.amazonaws.com:443).
@@ -126,11 +125,6 @@ retry_on InvalidParameterValueException aws lambda add-permission --function-nam
 # Associate the role with the database.
 # Associate the role with the DB cluster for the Lambda feature.
 tolerate RoleAlreadyExists aws rds add-role-to-db-cluster --db-cluster-identifier ledger-cluster --feature-name Lambda --role-arn arn:aws:iam::123456789012:role/ledger-db-invoke --region eu-west-1
-# Parameter group changes.
-# rds.custom_dns_resolution = 1: the database reaches Lambda through an interface VPC endpoint; PostgreSQL resolves its private DNS name only with rds.custom_dns_resolution = 1 (reboot after the change)
-aws rds modify-db-parameter-group --db-parameter-group-name ledger-apg16 --parameters ParameterName=rds.custom_dns_resolution,ParameterValue=1,ApplyMethod=pending-reboot --region eu-west-1 >/dev/null
-# A pending-reboot parameter takes effect after a reboot; plan one for a quiet moment:
-#   aws rds reboot-db-instance --db-instance-identifier ledger-instance-1 --region eu-west-1
 
 # ------------------------------------------------------------------------------
 # 4. Trigger set-up: action-required

@@ -125,13 +125,9 @@ retry_on InvalidParameterValueException aws lambda add-permission --function-nam
 # Associate the role with the database.
 # Associate the role with the DB instance for the Lambda feature.
 tolerate RoleAlreadyExists aws rds add-role-to-db-instance --db-instance-identifier orders-db --feature-name Lambda --role-arn arn:aws:iam::123456789012:role/orders-db-invoke --region us-east-1
-# Parameter group changes.
-# aws_lambda.request_timeout_ms = 6000: how long aws_lambda.invoke waits for Lambda's answer (default 3000 ms)
-aws rds modify-db-parameter-group --db-parameter-group-name orders-pg15 --parameters ParameterName=aws_lambda.request_timeout_ms,ParameterValue=6000,ApplyMethod=immediate --region us-east-1 >/dev/null
 
 # ------------------------------------------------------------------------------
 # 4. Trigger set-up: action-required
-#    - aws rds modify-db-parameter-group --db-parameter-group-name 'orders-pg15' --parameters 'ParameterName=aws_lambda.request_timeout_ms,ParameterValue=6000,ApplyMethod=immediate' --region us-east-1
 #    - Run the postgresql script for public.orders (psql -v ON_ERROR_STOP=1 < the script).
 #    - Run the postgresql script for public.payments (psql -v ON_ERROR_STOP=1 < the script).
 # ------------------------------------------------------------------------------

@@ -68,14 +68,3 @@ resource "aws_lambda_permission" "dblambda_ledger" {
   principal     = aws_iam_role.dblambda_ledger.arn
   qualifier     = "7"
 }
-
-# Parameter group changes: add these blocks to your aws_db_parameter_group resource.
-#
-# Parameter group ledger-apg16: the database reaches Lambda through an interface VPC endpoint; PostgreSQL resolves its private DNS name only with rds.custom_dns_resolution = 1 (reboot after the change)
-#   parameter {
-#     name         = "rds.custom_dns_resolution"
-#     value        = "1"
-#     apply_method = "pending-reboot"
-#   }
-#
-# pending-reboot parameters take effect after the DB instance (the writer) is rebooted.

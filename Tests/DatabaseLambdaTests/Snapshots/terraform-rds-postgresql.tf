@@ -68,12 +68,3 @@ resource "aws_lambda_permission" "dblambda_orders" {
   principal     = aws_iam_role.dblambda_orders.arn
   qualifier     = "live"
 }
-
-# Parameter group changes: add these blocks to your aws_db_parameter_group resource.
-#
-# Parameter group orders-pg15: how long aws_lambda.invoke waits for Lambda's answer (default 3000 ms)
-#   parameter {
-#     name         = "aws_lambda.request_timeout_ms"
-#     value        = "6000"
-#     apply_method = "immediate"
-#   }
