@@ -167,7 +167,8 @@ struct HTTPTransportTests {
                     try await transport.send(
                         loopbackRequest(.post, server, "/hang"),
                         body: Array("{}".utf8),
-                        options: HTTPRequestOptions(timeout: .milliseconds(300)),
+                        // Long enough for the request to reach the server on a loaded machine.
+                        options: HTTPRequestOptions(timeout: .seconds(2)),
                         logger: silentLogger
                     )
                 }
@@ -189,7 +190,8 @@ struct HTTPTransportTests {
                     try await transport.send(
                         loopbackRequest(.get, server, "/slow"),
                         body: [],
-                        options: HTTPRequestOptions(timeout: .milliseconds(300)),
+                        // Long enough for the request to reach the server on a loaded machine.
+                        options: HTTPRequestOptions(timeout: .seconds(2)),
                         logger: silentLogger
                     )
                 }

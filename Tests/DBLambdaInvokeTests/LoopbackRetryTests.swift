@@ -117,14 +117,15 @@ struct LoopbackRetryTests {
 
     @Test("no answer within the timeout: RequestResponse → 1 request; Event → 3 requests")
     func timeouts() async throws {
-        let sync = try await scenario(timeout: .milliseconds(300)) { _ in .hang }
+        // Long enough that, on a loaded 2-core machine, every attempt reaches the server before it times out.
+        let sync = try await scenario(timeout: .seconds(2)) { _ in .hang }
         #expect(sync.requests == 1)
         guard case .failure(let error) = sync.result else {
             Issue.record("succeeded")
             return
         }
         #expect(error.transportError?.code == .timeout || error.transportError?.code == .readTimeout)
-        let event = try await scenario(type: .event, timeout: .milliseconds(300)) { _ in .hang }
+        let event = try await scenario(type: .event, timeout: .seconds(2)) { _ in .hang }
         #expect(event.requests == 3)
     }
 

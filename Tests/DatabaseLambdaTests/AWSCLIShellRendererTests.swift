@@ -60,10 +60,10 @@ struct AWSCLIShellRendererTests {
         sys.exit("moto kept answering 403")
         """#
 
-    static func python(_ action: String, tag: String) throws -> [String: Any] {
+    static func python(_ action: String, tag: String) async throws -> [String: Any] {
         var environment = ProcessInfo.processInfo.environment
         environment["MOTO_ENDPOINT"] = endpoint
-        let result = try ProcessRunner.run(
+        let result = try await ProcessRunner.run(
             "/usr/bin/env",
             ["python3", "-c", script, action, tag],
             environment: environment
@@ -105,10 +105,10 @@ struct AWSCLIShellRendererTests {
     }
 
     @Test("the RDS for PostgreSQL script runs twice with the AWS CLI and leaves role, policies and association")
-    func runsTwice() throws {
+    func runsTwice() async throws {
         let aws = try #require(ProcessRunner.find("aws"), "the AWS CLI is not on PATH")
         let tag = "render-it-" + UUID().uuidString.prefix(8).lowercased()
-        _ = try Self.python("setup", tag: tag)
+        _ = try await Self.python("setup", tag: tag)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(tag)
         try FileManager.default.createDirectory(
             at: folder.appendingPathComponent("bin"),
@@ -132,28 +132,28 @@ struct AWSCLIShellRendererTests {
         environment["AWS_SHARED_CREDENTIALS_FILE"] = folder.appendingPathComponent("credentials").path
         environment["DBLAMBDA_SQL_DIR"] = folder.appendingPathComponent("sql").path
         environment["DBLAMBDA_RETRY_SECONDS"] = "0"
-        func run() throws -> ProcessRunner.Result {
+        func run() async throws -> ProcessRunner.Result {
             // Only moto's global signature switch (another suite) can make a run fail with 403; the script is
             // idempotent, so running it again is what a user would do.
-            var result = try ProcessRunner.run("/bin/bash", [scriptURL.path], environment: environment)
+            var result = try await ProcessRunner.run("/bin/bash", [scriptURL.path], environment: environment)
             var attempts = 0
             while result.status != 0, result.stderr.contains("(403)") || result.stderr.contains("InvalidClientTokenId"),
                 attempts < 40
             {
                 attempts += 1
-                Thread.sleep(forTimeInterval: 0.5)
-                result = try ProcessRunner.run("/bin/bash", [scriptURL.path], environment: environment)
+                try await Task.sleep(for: .milliseconds(500))
+                result = try await ProcessRunner.run("/bin/bash", [scriptURL.path], environment: environment)
             }
             return result
         }
-        let first = try run()
+        let first = try await run()
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.hasSuffix("==> done: \(tag)\n"))
-        let second = try run()
+        let second = try await run()
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stderr.contains("already done: RoleAlreadyExists"))
 
-        let state = try Self.python("check", tag: tag)
+        let state = try await Self.python("check", tag: tag)
         let roles = try #require(state["associatedRoles"] as? [[String: Any]])
         #expect(roles.count == 1)
         #expect(roles.first?["RoleArn"] as? String == plan.roleARN.description)

@@ -275,7 +275,7 @@ enum Snapshot {
 
 /// Runs a program and collects its output.
 enum ProcessRunner {
-    struct Result {
+    struct Result: Sendable {
         var status: Int32
         var stdout: String
         var stderr: String
@@ -296,12 +296,40 @@ enum ProcessRunner {
         return nil
     }
 
+    /// Runs `executable arguments…` with `stdin` as standard input. The child process is launched and waited for
+    /// on a dedicated thread: a blocking wait on Swift's cooperative pool (only as many threads as cores) would
+    /// stall every other test running in the process.
     static func run(
         _ executable: String,
         _ arguments: [String],
         stdin: String = "",
         environment: [String: String]? = nil,
         currentDirectory: URL? = nil
+    ) async throws -> Result {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
+            Thread.detachNewThread {
+                continuation.resume(
+                    with: Swift.Result {
+                        try runBlocking(
+                            executable,
+                            arguments,
+                            stdin: stdin,
+                            environment: environment,
+                            currentDirectory: currentDirectory
+                        )
+                    }
+                )
+            }
+        }
+    }
+
+    /// Launches the process and blocks the calling thread until it exits; only ever called on a dedicated thread.
+    private static func runBlocking(
+        _ executable: String,
+        _ arguments: [String],
+        stdin: String,
+        environment: [String: String]?,
+        currentDirectory: URL?
     ) throws -> Result {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("renderer-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -63,7 +63,7 @@ struct FakeAWS {
         failures: [String: String] = [:],
         times: [String: Int] = [:],
         extraEnvironment: [String: String] = [:]
-    ) throws -> (result: ProcessRunner.Result, calls: [Call]) {
+    ) async throws -> (result: ProcessRunner.Result, calls: [Call]) {
         let scriptURL = directory.appendingPathComponent("plan-\(UUID().uuidString).sh")
         try Data(script.utf8).write(to: scriptURL)
         let log = directory.appendingPathComponent("log-\(UUID().uuidString).jsonl")
@@ -83,7 +83,7 @@ struct FakeAWS {
             environment["FAKE_AWS_TIMES_" + key(operation)] = String(count)
         }
         environment.merge(extraEnvironment) { _, new in new }
-        let result = try ProcessRunner.run(
+        let result = try await ProcessRunner.run(
             "/bin/bash",
             [scriptURL.path],
             environment: environment,
@@ -104,8 +104,8 @@ struct FakeAWS {
 
 @Suite("ShellPlanRenderer")
 struct ShellRendererTests {
-    static func bashSyntaxCheck(_ script: String) throws -> ProcessRunner.Result {
-        try ProcessRunner.run("/bin/bash", ["-n", "/dev/stdin"], stdin: script)
+    static func bashSyntaxCheck(_ script: String) async throws -> ProcessRunner.Result {
+        try await ProcessRunner.run("/bin/bash", ["-n", "/dev/stdin"], stdin: script)
     }
 
     @Test("the script starts with the bash shebang and set -euo pipefail")
@@ -120,20 +120,20 @@ struct ShellRendererTests {
     }
 
     @Test("snapshots of the Swift-built plans match, and each passes bash -n")
-    func swiftSnapshots() throws {
+    func swiftSnapshots() async throws {
         for (name, plan) in try RendererFixtures.swiftPlans() {
             let text = plan.render(.shell)
             try Snapshot.check(text, named: "shell-\(name).sh")
-            let check = try Self.bashSyntaxCheck(text)
+            let check = try await Self.bashSyntaxCheck(text)
             #expect(check.status == 0, "bash -n \(name): \(check.stderr)")
         }
     }
 
     @Test("snapshots of the Examples configs match, and each passes bash -n", arguments: RendererFixtures.exampleNames)
-    func exampleSnapshots(name: String) throws {
+    func exampleSnapshots(name: String) async throws {
         let text = try RendererFixtures.example(name).render(.shell)
         try Snapshot.check(text, named: "shell-\(name).sh")
-        let check = try Self.bashSyntaxCheck(text)
+        let check = try await Self.bashSyntaxCheck(text)
         #expect(check.status == 0, "bash -n \(name): \(check.stderr)")
     }
 
@@ -141,11 +141,11 @@ struct ShellRendererTests {
         "an example script runs to the end against a stand-in aws, calling the association step of its engine",
         arguments: RendererFixtures.exampleNames
     )
-    func exampleRuns(name: String) throws {
+    func exampleRuns(name: String) async throws {
         let plan = try RendererFixtures.example(name)
         let aws = try FakeAWS()
         defer { aws.remove() }
-        let (result, calls) = try aws.run(plan.render(.shell), failures: ["iam get-role": "NoSuchEntity"])
+        let (result, calls) = try await aws.run(plan.render(.shell), failures: ["iam get-role": "NoSuchEntity"])
         #expect(result.status == 0, "\(result.stderr)")
         for step in plan.roleAssociation.steps {
             #expect(calls.contains { $0.args == step.arguments }, "\(step.command)")
@@ -158,12 +158,12 @@ struct ShellRendererTests {
     }
 
     @Test("every shell snapshot file passes bash -n")
-    func snapshotFilesParse() throws {
+    func snapshotFilesParse() async throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Snapshot.directory.path)
             .filter { $0.hasPrefix("shell-") && $0.hasSuffix(".sh") }.sorted()
         #expect(files.count >= 2)
         for file in files {
-            let result = try ProcessRunner.run(
+            let result = try await ProcessRunner.run(
                 "/bin/bash",
                 ["-n", Snapshot.directory.appendingPathComponent(file).path]
             )
@@ -172,11 +172,11 @@ struct ShellRendererTests {
     }
 
     @Test("a fresh account: every AWS CLI call in seed order, policies passed byte for byte, SQL written to files")
-    func freshRun() throws {
+    func freshRun() async throws {
         let plan = try RendererFixtures.postgres()
         let aws = try FakeAWS()
         defer { aws.remove() }
-        let (result, calls) = try aws.run(plan.render(.shell), failures: ["iam get-role": "NoSuchEntity"])
+        let (result, calls) = try await aws.run(plan.render(.shell), failures: ["iam get-role": "NoSuchEntity"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(
             calls.map(\.operation) == [
@@ -212,11 +212,11 @@ struct ShellRendererTests {
     }
 
     @Test("a second run: the existing role gets its trust policy updated and an existing association is skipped")
-    func rerun() throws {
+    func rerun() async throws {
         let plan = try RendererFixtures.postgres()
         let aws = try FakeAWS()
         defer { aws.remove() }
-        let (result, calls) = try aws.run(
+        let (result, calls) = try await aws.run(
             plan.render(.shell),
             failures: [
                 "rds add-role-to-db-instance":
@@ -231,12 +231,12 @@ struct ShellRendererTests {
     }
 
     @Test("add-permission is retried while Lambda does not see the new role yet, and gives up after six attempts")
-    func retriesAddPermission() throws {
+    func retriesAddPermission() async throws {
         let plan = try RendererFixtures.postgres()
         let aws = try FakeAWS()
         defer { aws.remove() }
         let propagation = "An error occurred (InvalidParameterValueException): The provided principal was invalid."
-        let (result, calls) = try aws.run(
+        let (result, calls) = try await aws.run(
             plan.render(.shell),
             failures: ["lambda add-permission": propagation],
             times: ["lambda add-permission": 2],
@@ -245,7 +245,7 @@ struct ShellRendererTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(calls.filter { $0.operation == "lambda add-permission" }.count == 3)
         #expect(calls.last?.operation == "rds modify-db-parameter-group")
-        let (forever, foreverCalls) = try aws.run(
+        let (forever, foreverCalls) = try await aws.run(
             plan.render(.shell),
             failures: ["lambda add-permission": propagation],
             extraEnvironment: ["DBLAMBDA_RETRY_SECONDS": "0"]
@@ -257,11 +257,11 @@ struct ShellRendererTests {
     }
 
     @Test("any other failure stops the script with a non-zero status and the CLI's message")
-    func stopsOnFailure() throws {
+    func stopsOnFailure() async throws {
         let plan = try RendererFixtures.postgres()
         let aws = try FakeAWS()
         defer { aws.remove() }
-        let (result, calls) = try aws.run(
+        let (result, calls) = try await aws.run(
             plan.render(.shell),
             failures: ["rds add-role-to-db-instance": "An error occurred (InvalidDBInstanceState)"]
         )
@@ -271,10 +271,10 @@ struct ShellRendererTests {
     }
 
     @Test("a missing function stops the script before anything is created")
-    func missingFunction() throws {
+    func missingFunction() async throws {
         let aws = try FakeAWS()
         defer { aws.remove() }
-        let (result, calls) = try aws.run(
+        let (result, calls) = try await aws.run(
             try RendererFixtures.postgres().render(.shell),
             failures: ["lambda get-function-configuration": "An error occurred (ResourceNotFoundException)"]
         )
@@ -283,17 +283,17 @@ struct ShellRendererTests {
     }
 
     @Test("hostile values reach the AWS CLI unchanged and the placeholder parameter group must be set")
-    func hostileQuoting() throws {
+    func hostileQuoting() async throws {
         let plan = try RendererFixtures.hostile()
         let aws = try FakeAWS()
         defer { aws.remove() }
         let script = plan.render(.shell)
-        let (unset, unsetCalls) = try aws.run(script)
+        let (unset, unsetCalls) = try await aws.run(script)
         #expect(unset.status != 0)
         #expect(unset.stderr.contains("CLUSTER_PARAMETER_GROUP"))
         #expect(unsetCalls.last?.operation == "rds add-role-to-db-cluster")
 
-        let (result, calls) = try aws.run(
+        let (result, calls) = try await aws.run(
             script,
             failures: ["iam get-role": "NoSuchEntity"],
             extraEnvironment: ["CLUSTER_PARAMETER_GROUP": "shop pg"]
@@ -328,7 +328,7 @@ struct ShellRendererTests {
     }
 
     @Test("shell quoting leaves safe words bare, single-quotes the rest, and bash reads every word back unchanged")
-    func quoting() throws {
+    func quoting() async throws {
         let cases: [(String, String)] = [
             ("orders-db", "orders-db"),
             ("arn:aws:iam::123456789012:role/x", "arn:aws:iam::123456789012:role/x"),
@@ -341,7 +341,7 @@ struct ShellRendererTests {
         ]
         for (input, expected) in cases {
             #expect(PlanShell.quote(input) == expected)
-            let echoed = try ProcessRunner.run("/bin/bash", ["-c", "printf %s " + PlanShell.quote(input)])
+            let echoed = try await ProcessRunner.run("/bin/bash", ["-c", "printf %s " + PlanShell.quote(input)])
             #expect(echoed.stdout == input)
         }
     }

@@ -55,12 +55,12 @@ struct TerraformRendererTests {
     }
 
     /// `terraform fmt` of `text` through standard input, when Terraform is installed.
-    static func terraformFormat(_ text: String) throws -> ProcessRunner.Result? {
+    static func terraformFormat(_ text: String) async throws -> ProcessRunner.Result? {
         guard let terraform = ProcessRunner.find("terraform") else { return nil }
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("tf-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: home) }
-        return try ProcessRunner.run(
+        return try await ProcessRunner.run(
             terraform,
             ["fmt", "-no-color", "-"],
             stdin: text,
@@ -70,12 +70,12 @@ struct TerraformRendererTests {
     }
 
     @Test("snapshots of the Swift-built plans match and are well-formed HCL (terraform fmt leaves them unchanged)")
-    func swiftSnapshots() throws {
+    func swiftSnapshots() async throws {
         for (name, plan) in try RendererFixtures.swiftPlans() {
             let text = plan.render(.terraform)
             try Snapshot.check(text, named: "terraform-\(name).tf")
             #expect(Self.structuralProblems(text).isEmpty, "\(name): \(Self.structuralProblems(text))")
-            if let formatted = try Self.terraformFormat(text) {
+            if let formatted = try await Self.terraformFormat(text) {
                 #expect(formatted.status == 0, "terraform fmt \(name): \(formatted.stderr)")
                 #expect(formatted.stdout == text, "terraform fmt changes \(name)")
             }
@@ -83,11 +83,11 @@ struct TerraformRendererTests {
     }
 
     @Test("snapshots of the Examples configs match and are well-formed HCL", arguments: RendererFixtures.exampleNames)
-    func exampleSnapshots(name: String) throws {
+    func exampleSnapshots(name: String) async throws {
         let text = try RendererFixtures.example(name).render(.terraform)
         try Snapshot.check(text, named: "terraform-\(name).tf")
         #expect(Self.structuralProblems(text).isEmpty, "\(name): \(Self.structuralProblems(text))")
-        if let formatted = try Self.terraformFormat(text) {
+        if let formatted = try await Self.terraformFormat(text) {
             #expect(formatted.status == 0, "terraform fmt \(name): \(formatted.stderr)")
             #expect(formatted.stdout == text, "terraform fmt changes \(name)")
         }

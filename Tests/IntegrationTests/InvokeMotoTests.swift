@@ -70,8 +70,18 @@ struct InvokeMotoTests {
         var description: String
     }
 
-    /// Runs a process and returns its exit status, standard output and standard error.
+    /// Runs a process and returns its exit status, standard output and standard error; the process is launched and
+    /// waited for on a dedicated thread, off the cooperative pool.
     static func run(
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String]
+    ) async throws -> (status: Int32, stdout: String, stderr: String) {
+        try await offCooperativePool { try runBlocking(executable, arguments, environment: environment) }
+    }
+
+    /// Launches the process and blocks the calling thread until it exits; only ever called on a dedicated thread.
+    private static func runBlocking(
         _ executable: String,
         _ arguments: [String],
         environment: [String: String]
@@ -109,7 +119,7 @@ struct InvokeMotoTests {
         environment["MOTO_ENDPOINT"] = endpoint
         // `python3` from PATH: the interpreter that has boto3 (the same one that runs moto in .ci/run).
         let arguments = ["python3", "-c", setupScript]
-        let result = try run("/usr/bin/env", arguments, environment: environment)
+        let result = try await run("/usr/bin/env", arguments, environment: environment)
         guard result.status == 0, let data = result.stdout.data(using: .utf8) else {
             throw Failure(
                 description:
@@ -238,7 +248,7 @@ struct InvokeMotoTests {
                 "AWS_EC2_METADATA_DISABLED": "true", "AWS_REGION": "us-east-1",
                 "AWS_ACCESS_KEY_ID": setup.accessKeyId, "AWS_SECRET_ACCESS_KEY": setup.secretAccessKey,
             ]
-            let ok = try Self.run(
+            let ok = try await Self.run(
                 binary,
                 [
                     "invoke", setup.function, "--endpoint-url", Self.endpoint, "--payload",
@@ -253,7 +263,7 @@ struct InvokeMotoTests {
             )
             #expect(ok.stderr.isEmpty)
             environment["AWS_SECRET_ACCESS_KEY"] = "wrong-secret"
-            let denied = try Self.run(
+            let denied = try await Self.run(
                 binary,
                 ["invoke", setup.function, "--endpoint-url", Self.endpoint, "--payload", "{}"],
                 environment: environment

@@ -3,9 +3,11 @@ import DBLambdaLocal
 import Foundation
 import Testing
 
-/// Runs blocking work (a database client process) on a dedicated thread, never on Swift's cooperative pool, whose few
-/// threads the local Lambda server's handlers need.
-func roundTripOffPool<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
+/// Runs blocking work (launching a child process such as a database client or `dblambda`, and waiting for it) on a
+/// dedicated thread, never on Swift's cooperative pool: the pool has only as many threads as cores, and the loopback
+/// and local Lambda servers' handlers, like every other test in the process, need them. (`DispatchQueue.global()` is
+/// no better on Linux, where it is only as wide as the number of cores too.)
+func offCooperativePool<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
     try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, any Error>) in
         Thread.detachNewThread {
             continuation.resume(with: Result { try body() })

@@ -66,9 +66,9 @@ struct RoundTripTests {
         let plan = try integration.plan()
         let sql = plan.tables.filter { $0.dialect == "postgresql" }.map(\.sql)
         try #require(sql.count == 1)
-        try await roundTripOffPool {
-            try PostgresServer.prepare()
-            try PostgresServer.run(
+        do {
+            try await PostgresServer.prepare()
+            try await PostgresServer.run(
                 """
                 DROP SCHEMA IF EXISTS roundtrip_pg CASCADE;
                 CREATE SCHEMA roundtrip_pg;
@@ -76,8 +76,8 @@ struct RoundTripTests {
                 DELETE FROM aws_lambda.recorded_calls WHERE function_name LIKE '%roundtrip-orders-pg%';
                 """
             )
-            for script in sql { try PostgresServer.run(script) }
-            try PostgresServer.run(
+            for script in sql { try await PostgresServer.run(script) }
+            try await PostgresServer.run(
                 """
                 INSERT INTO roundtrip_pg.orders VALUES (1, 'new', 10.50), (2, 'new', 20.00);
                 INSERT INTO roundtrip_pg.orders VALUES (3, 'new', 99999999.99);
@@ -91,12 +91,10 @@ struct RoundTripTests {
                 """
             )
         }
-        let payloads = try await roundTripOffPool {
-            try PostgresServer.texts(
-                "SELECT payload FROM aws_lambda.recorded_calls WHERE function_name LIKE '%roundtrip-orders-pg%' "
-                    + "ORDER BY seq"
-            )
-        }
+        let payloads = try await PostgresServer.texts(
+            "SELECT payload FROM aws_lambda.recorded_calls WHERE function_name LIKE '%roundtrip-orders-pg%' "
+                + "ORDER BY seq"
+        )
         let recorded = try payloads.flatMap { try ChangeEvent.decode(from: $0) }
         #expect(recorded.count == 6)
 
@@ -157,17 +155,17 @@ struct RoundTripTests {
         let sql = plan.tables.filter { $0.dialect == "mysql" }.map(\.sql)
         try #require(sql.count == 1)
         let function = "arn:aws:lambda:us-east-1:123456789012:function:roundtrip-orders-my"
-        try await roundTripOffPool {
-            try MariaDBServer.freshDatabase("roundtrip_my")
-            try MariaDBServer.run(
+        do {
+            try await MariaDBServer.freshDatabase("roundtrip_my")
+            try await MariaDBServer.run(
                 """
                 CREATE TABLE orders (id INT PRIMARY KEY, status VARCHAR(20) NOT NULL, total DECIMAL(12,2)) ENGINE=InnoDB;
                 DELETE FROM \(MariaDBServer.database).recorded_calls WHERE function_arn LIKE '%roundtrip-orders-my%';
                 """,
                 database: "roundtrip_my"
             )
-            for script in sql { try MariaDBServer.run(script, database: "roundtrip_my") }
-            try MariaDBServer.run(
+            for script in sql { try await MariaDBServer.run(script, database: "roundtrip_my") }
+            try await MariaDBServer.run(
                 """
                 INSERT INTO orders VALUES (1, 'new', 10.50), (2, 'new', 20.00);
                 INSERT INTO orders VALUES (3, 'new', 99999999.99);
@@ -182,13 +180,11 @@ struct RoundTripTests {
                 database: "roundtrip_my"
             )
         }
-        let output = try await roundTripOffPool {
-            try MariaDBServer.run(
-                MariaDBServer.hexQuery(
-                    "SELECT payload AS v, seq FROM recorded_calls WHERE function_arn LIKE '\(function)%' ORDER BY seq"
-                )
+        let output = try await MariaDBServer.run(
+            MariaDBServer.hexQuery(
+                "SELECT payload AS v, seq FROM recorded_calls WHERE function_arn LIKE '\(function)%' ORDER BY seq"
             )
-        }
+        )
         let recorded = try SQLClient.hexRows(output.stdout).flatMap { try ChangeEvent.decode(from: $0) }
         #expect(recorded.count == 6)
 

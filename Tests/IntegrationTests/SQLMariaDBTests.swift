@@ -12,8 +12,11 @@ struct SQLMariaDBTests {
         try LambdaFunctionARN(parsing: "arn:aws:lambda:us-east-1:123456789012:function:\(name)")
     }
 
-    static func recordedEvents(_ function: LambdaFunctionARN, native: String = "lambda_async") throws -> [ChangeEvent] {
-        let output = try MariaDBServer.run(
+    static func recordedEvents(
+        _ function: LambdaFunctionARN,
+        native: String = "lambda_async"
+    ) async throws -> [ChangeEvent] {
+        let output = try await MariaDBServer.run(
             MariaDBServer.hexQuery(
                 "SELECT payload AS v, seq FROM recorded_calls WHERE function_arn = '\(function)' "
                     + "AND native_function = '\(native)' ORDER BY seq"
@@ -26,17 +29,19 @@ struct SQLMariaDBTests {
         }
     }
 
-    static func recordedCount(_ function: LambdaFunctionARN) throws -> Int {
-        let output = try MariaDBServer.run("SELECT COUNT(*) FROM recorded_calls WHERE function_arn = '\(function)';")
+    static func recordedCount(_ function: LambdaFunctionARN) async throws -> Int {
+        let output = try await MariaDBServer.run(
+            "SELECT COUNT(*) FROM recorded_calls WHERE function_arn = '\(function)';"
+        )
         return Int(output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
     }
 
     /// `JSON_OBJECT(...)` over `columns` of every row, keyed by the `id` column's text.
-    static func referenceRows(database: String, table: String, columns: [String]) throws -> [String: JSONObject] {
+    static func referenceRows(database: String, table: String, columns: [String]) async throws -> [String: JSONObject] {
         let object =
             "JSON_OBJECT("
             + columns.map { "'\($0)', t.\(backticked($0))" }.joined(separator: ", ") + ")"
-        let output = try MariaDBServer.run(
+        let output = try await MariaDBServer.run(
             MariaDBServer.hexQuery(
                 "SELECT \(object) AS v, t.id FROM \(backticked(database)).\(backticked(table)) AS t ORDER BY t.id"
             ),
@@ -97,8 +102,8 @@ struct SQLMariaDBTests {
         """#
 
     @Test("every type and tricky name: the recorded payloads equal JSON_OBJECT of each row, value for value")
-    func everyTypeRoundTrips() throws {
-        try MariaDBServer.freshDatabase(Self.database)
+    func everyTypeRoundTrips() async throws {
+        try await MariaDBServer.freshDatabase(Self.database)
         let function = try Self.function("dblambdasql-types")
         let script = try MySQLTriggerScript(
             TriggerConfiguration(
@@ -108,10 +113,10 @@ struct SQLMariaDBTests {
             ),
             version: .v3
         ).render()
-        try MariaDBServer.run(Self.tableDefinition, database: Self.database)
-        try MariaDBServer.run(script, database: nil)
-        try MariaDBServer.run(script, database: nil)
-        let triggers = try MariaDBServer.run(
+        try await MariaDBServer.run(Self.tableDefinition, database: Self.database)
+        try await MariaDBServer.run(script, database: nil)
+        try await MariaDBServer.run(script, database: nil)
+        let triggers = try await MariaDBServer.run(
             "SELECT trigger_name FROM information_schema.triggers WHERE trigger_schema = '\(Self.database)' "
                 + "ORDER BY trigger_name;"
         )
@@ -122,21 +127,32 @@ struct SQLMariaDBTests {
         )
 
         // Writes run from another default database: the envelope still names the table's database.
-        try MariaDBServer.run(Self.inserts, database: Self.database)
-        let afterInsert = try Self.referenceRows(database: Self.database, table: Self.table, columns: Self.columns)
-        try MariaDBServer.run("UPDATE \(Self.qualified) SET `select` = `select`, n = n;", database: "test")
+        try await MariaDBServer.run(Self.inserts, database: Self.database)
+        let afterInsert = try await Self.referenceRows(
+            database: Self.database,
+            table: Self.table,
+            columns: Self.columns
+        )
+        try await MariaDBServer.run("UPDATE \(Self.qualified) SET `select` = `select`, n = n;", database: "test")
         // A case-only change is a change (the comparison is on the stored bytes, not the collation).
-        try MariaDBServer.run("UPDATE \(Self.qualified) SET v = 'ABC', flag = NOT flag WHERE id = 1;", database: "test")
-        let afterUpdate = try Self.referenceRows(database: Self.database, table: Self.table, columns: Self.columns)
+        try await MariaDBServer.run(
+            "UPDATE \(Self.qualified) SET v = 'ABC', flag = NOT flag WHERE id = 1;",
+            database: "test"
+        )
+        let afterUpdate = try await Self.referenceRows(
+            database: Self.database,
+            table: Self.table,
+            columns: Self.columns
+        )
         // A rolled-back insert: the stand-in's recording (InnoDB) is rolled back with it. Aurora's lambda_async
         // has already sent its request at that point and cannot be undone.
-        try MariaDBServer.run(
+        try await MariaDBServer.run(
             "START TRANSACTION;\nINSERT INTO \(Self.qualified) (id, note) VALUES (4, 'rollback');\nROLLBACK;",
             database: "test"
         )
-        try MariaDBServer.run("DELETE FROM \(Self.qualified) WHERE id = 2;", database: "test")
+        try await MariaDBServer.run("DELETE FROM \(Self.qualified) WHERE id = 2;", database: "test")
 
-        let events = try Self.recordedEvents(function)
+        let events = try await Self.recordedEvents(function)
         #expect(events.map(\.operation) == [.insert, .insert, .insert, .update, .delete])
         try #require(events.count == 5)
         var compared = 0

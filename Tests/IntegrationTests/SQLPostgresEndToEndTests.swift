@@ -11,9 +11,9 @@ import Testing
 struct SQLPostgresEndToEndTests {
     @Test("plpython3u POSTs the trigger's envelope, signed with SigV4, and the body equals to_jsonb of the row")
     func signedInvokeReachesLoopbackServer() async throws {
-        try PostgresServer.prepare()
-        try PostgresServer.run(AWSLambdaStandIn.postgresForwarder)
-        try PostgresServer.run(
+        try await PostgresServer.prepare()
+        try await PostgresServer.run(AWSLambdaStandIn.postgresForwarder)
+        try await PostgresServer.run(
             """
             DROP SCHEMA IF EXISTS dblambdasql_e2e CASCADE;
             CREATE SCHEMA dblambdasql_e2e;
@@ -21,7 +21,7 @@ struct SQLPostgresEndToEndTests {
             """
         )
         let function = try LambdaFunctionARN(parsing: "arn:aws:lambda:us-west-2:123456789012:function:dblambdasql-e2e")
-        try PostgresServer.run(
+        try await PostgresServer.run(
             try PostgreSQLTriggerScript(
                 TriggerConfiguration(function: function, table: TableName(schema: "dblambdasql_e2e", table: "orders"))
             ).render()
@@ -29,12 +29,13 @@ struct SQLPostgresEndToEndTests {
         let server = try await LoopbackHTTPServer.start { _ in .respond(StubResponse(status: 202)) }
         do {
             // psql waits for the trigger's POST, which the loopback server answers on the cooperative pool:
-            // wait for psql on a dedicated thread so this test never holds a pool thread the server needs.
+            // `SQLClient` waits for psql on a dedicated thread, so this test never holds a pool thread the server
+            // needs.
             let insert =
                 "SET dblambda_test.endpoint = '\(server.baseURL)';\n"
                 + "INSERT INTO dblambdasql_e2e.orders VALUES (9223372036854775807, "
                 + "12345678901234567890.12345678901234567890, 'ü 😀 \"q\"');"
-            try await offCooperativePool { _ = try PostgresServer.run(insert) }
+            try await PostgresServer.run(insert)
             let requests = server.requests
             try #require(requests.count == 1)
             let request = requests[0]
@@ -71,7 +72,7 @@ struct SQLPostgresEndToEndTests {
 
             let events = try ChangeEvent.decode(from: request.body)
             try #require(events.count == 1)
-            let reference = try PostgresServer.texts("SELECT to_jsonb(t) FROM dblambdasql_e2e.orders AS t")
+            let reference = try await PostgresServer.texts("SELECT to_jsonb(t) FROM dblambdasql_e2e.orders AS t")
             let text = try #require(reference.first)
             let row = try #require(try JSONValue(parsing: text).objectValue)
             SQLPostgresTests.expectSameRow(events[0].new, row, "end-to-end insert")
@@ -81,15 +82,5 @@ struct SQLPostgresEndToEndTests {
             throw error
         }
         try await server.shutdown()
-    }
-}
-
-/// Runs blocking work (a client process that waits on the network) on a dedicated thread, not on Swift's
-/// cooperative pool, whose few threads the loopback server's handlers need.
-private func offCooperativePool(_ body: @escaping @Sendable () throws -> Void) async throws {
-    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-        Thread.detachNewThread {
-            continuation.resume(with: Result { try body() })
-        }
     }
 }

@@ -7,9 +7,9 @@ import Testing
 /// Column selection, error policies, the WHEN condition, grants and hostile names on a real PostgreSQL 15.
 @Suite("PostgreSQL trigger options on a real PostgreSQL 15", .serialized)
 struct SQLPostgresOptionsTests {
-    static func setUpTable(_ schema: String) throws {
-        try PostgresServer.prepare()
-        try PostgresServer.run(
+    static func setUpTable(_ schema: String) async throws {
+        try await PostgresServer.prepare()
+        try await PostgresServer.run(
             """
             DROP SCHEMA IF EXISTS \(schema) CASCADE;
             CREATE SCHEMA \(schema);
@@ -19,8 +19,8 @@ struct SQLPostgresOptionsTests {
     }
 
     @Test("--columns: only the selected columns are sent, and updates of other columns send nothing")
-    func selectedColumns() throws {
-        try Self.setUpTable("dblambdasql_only")
+    func selectedColumns() async throws {
+        try await Self.setUpTable("dblambdasql_only")
         let function = try SQLPostgresTests.function("dblambdasql-only")
         let script = try PostgreSQLTriggerScript(
             TriggerConfiguration(
@@ -30,8 +30,8 @@ struct SQLPostgresOptionsTests {
                 columns: .only(["total", "id"])
             )
         ).render()
-        try PostgresServer.run(script)
-        try PostgresServer.run(
+        try await PostgresServer.run(script)
+        try await PostgresServer.run(
             """
             INSERT INTO dblambdasql_only.orders VALUES (1, 'new', 's1', 10.50);
             UPDATE dblambdasql_only.orders SET status = 'paid', secret = 's2';
@@ -39,7 +39,7 @@ struct SQLPostgresOptionsTests {
             DELETE FROM dblambdasql_only.orders;
             """
         )
-        let events = try SQLPostgresTests.recordedEvents(function)
+        let events = try await SQLPostgresTests.recordedEvents(function)
         #expect(events.map(\.operation) == [.insert, .update])
         try #require(events.count == 2)
         #expect(events[0].new?.keys == ["id", "total"])
@@ -50,8 +50,8 @@ struct SQLPostgresOptionsTests {
     }
 
     @Test("--exclude-columns: the excluded column never appears and its changes send nothing")
-    func excludedColumns() throws {
-        try Self.setUpTable("dblambdasql_excl")
+    func excludedColumns() async throws {
+        try await Self.setUpTable("dblambdasql_excl")
         let function = try SQLPostgresTests.function("dblambdasql-excl")
         let script = try PostgreSQLTriggerScript(
             TriggerConfiguration(
@@ -60,23 +60,23 @@ struct SQLPostgresOptionsTests {
                 columns: .excluding(["secret"])
             )
         ).render()
-        try PostgresServer.run(script)
-        try PostgresServer.run(
+        try await PostgresServer.run(script)
+        try await PostgresServer.run(
             """
             INSERT INTO dblambdasql_excl.orders VALUES (1, 'new', 's1', 1);
             UPDATE dblambdasql_excl.orders SET secret = 's2';
             UPDATE dblambdasql_excl.orders SET status = 'paid', secret = 's3';
             """
         )
-        let events = try SQLPostgresTests.recordedEvents(function)
+        let events = try await SQLPostgresTests.recordedEvents(function)
         #expect(events.map(\.operation) == [.insert, .update])
         #expect(events.allSatisfy { $0.new?["secret"] == nil && $0.old?["secret"] == nil })
         #expect(events.last?.changedColumns == ["status"])
     }
 
     @Test("a selected column that does not exist stops the script before anything is created")
-    func missingColumnIsAnError() throws {
-        try Self.setUpTable("dblambdasql_missing")
+    func missingColumnIsAnError() async throws {
+        try await Self.setUpTable("dblambdasql_missing")
         let script = try PostgreSQLTriggerScript(
             TriggerConfiguration(
                 function: try SQLPostgresTests.function("dblambdasql-missing"),
@@ -84,36 +84,37 @@ struct SQLPostgresOptionsTests {
                 columns: .only(["id", "totl"])
             )
         ).render()
-        let output = try PostgresServer.run(script, allowFailure: true)
+        let output = try await PostgresServer.run(script, allowFailure: true)
         #expect(output.status != 0)
         #expect(output.stderr.contains("dblambda: table \"dblambdasql_missing\".\"orders\" has no column totl"))
-        let functions = try PostgresServer.texts(
+        let functions = try await PostgresServer.texts(
             "SELECT proname::text FROM pg_proc WHERE pronamespace = 'dblambdasql_missing'::regnamespace"
         )
         #expect(functions.isEmpty)
     }
 
     @Test("error policy raise fails the write; warn keeps the write and raises a WARNING")
-    func errorPolicies() throws {
-        try Self.setUpTable("dblambdasql_fail")
+    func errorPolicies() async throws {
+        try await Self.setUpTable("dblambdasql_fail")
         let failing = try SQLPostgresTests.function("dblambda-fail-pg")
         var configuration = TriggerConfiguration(
             function: failing,
             table: TableName(schema: "dblambdasql_fail", table: "orders"),
             operations: [.insert]
         )
-        try PostgresServer.run(try PostgreSQLTriggerScript(configuration).render())
-        let raised = try PostgresServer.run(
+        try await PostgresServer.run(try PostgreSQLTriggerScript(configuration).render())
+        let raised = try await PostgresServer.run(
             "INSERT INTO dblambdasql_fail.orders VALUES (1, 'new', NULL, 1);",
             allowFailure: true
         )
         #expect(raised.status != 0)
         #expect(raised.stderr.contains("invoke API failed"))
-        #expect(try PostgresServer.texts("SELECT count(*) FROM dblambdasql_fail.orders") == ["0"])
+        let countAfterFailure = try await PostgresServer.texts("SELECT count(*) FROM dblambdasql_fail.orders")
+        #expect(countAfterFailure == ["0"])
 
         configuration.errorPolicy = .warn
-        try PostgresServer.run(try PostgreSQLTriggerScript(configuration).render())
-        let warned = try SQLClient.run(
+        try await PostgresServer.run(try PostgreSQLTriggerScript(configuration).render())
+        let warned = try await SQLClient.run(
             "psql",
             ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", PostgresServer.database, "-f", "-"],
             input: "INSERT INTO dblambdasql_fail.orders VALUES (2, 'new', NULL, 1);",
@@ -121,12 +122,13 @@ struct SQLPostgresOptionsTests {
         )
         #expect(warned.status == 0)
         #expect(warned.stderr.contains("WARNING:  dblambda: invoking \(failing) for dblambdasql_fail.orders failed"))
-        #expect(try PostgresServer.texts("SELECT count(*) FROM dblambdasql_fail.orders") == ["1"])
+        let countAfterWarning = try await PostgresServer.texts("SELECT count(*) FROM dblambdasql_fail.orders")
+        #expect(countAfterWarning == ["1"])
     }
 
     @Test("RequestResponse and a WHEN condition: only matching rows are sent, synchronously")
-    func conditionAndInvocationType() throws {
-        try Self.setUpTable("dblambdasql_when")
+    func conditionAndInvocationType() async throws {
+        try await Self.setUpTable("dblambdasql_when")
         let function = try SQLPostgresTests.function("dblambdasql-when")
         let script = try PostgreSQLTriggerScript(
             TriggerConfiguration(
@@ -137,28 +139,28 @@ struct SQLPostgresOptionsTests {
                 condition: "NEW.status = 'paid'"
             )
         ).render()
-        try PostgresServer.run(script)
-        try PostgresServer.run(
+        try await PostgresServer.run(script)
+        try await PostgresServer.run(
             """
             INSERT INTO dblambdasql_when.orders VALUES (1, 'new', NULL, 1), (2, 'paid', NULL, 2);
             UPDATE dblambdasql_when.orders SET status = 'paid' WHERE id = 1;
             """
         )
-        let events = try SQLPostgresTests.recordedEvents(function)
+        let events = try await SQLPostgresTests.recordedEvents(function)
         #expect(events.map(\.operation) == [.insert, .update])
         #expect(events.map { $0.new?["id"] } == [.number(2), .number(1)])
-        let types = try PostgresServer.texts(
+        let types = try await PostgresServer.texts(
             "SELECT invocation_type FROM aws_lambda.recorded_calls WHERE function_name = '\(function)'"
         )
         #expect(types == ["RequestResponse", "RequestResponse"])
     }
 
     @Test("--grant-to: a non-superuser role that only got the generated grants can write and invoke")
-    func grantsForANonSuperuser() throws {
-        try Self.setUpTable("dblambdasql_grant")
+    func grantsForANonSuperuser() async throws {
+        try await Self.setUpTable("dblambdasql_grant")
         let function = try SQLPostgresTests.function("dblambdasql-grant")
         let role = "dblambdasql writer\"1"
-        try PostgresServer.run(
+        try await PostgresServer.run(
             """
             DROP ROLE IF EXISTS "dblambdasql writer""1";
             CREATE ROLE "dblambdasql writer""1";
@@ -171,15 +173,15 @@ struct SQLPostgresOptionsTests {
             table: TableName(schema: "dblambdasql_grant", table: "orders"),
             operations: [.insert]
         )
-        try PostgresServer.run(try PostgreSQLTriggerScript(configuration).render())
+        try await PostgresServer.run(try PostgreSQLTriggerScript(configuration).render())
         // Revoke what the stand-in's default PUBLIC grants allow, so only the generated grants count.
-        try PostgresServer.run(
+        try await PostgresServer.run(
             """
             REVOKE USAGE ON SCHEMA aws_lambda FROM PUBLIC;
             REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA aws_lambda FROM PUBLIC;
             """
         )
-        let denied = try PostgresServer.run(
+        let denied = try await PostgresServer.run(
             "SET ROLE \"dblambdasql writer\"\"1\";\nINSERT INTO dblambdasql_grant.orders VALUES (1, 'new', NULL, 1);",
             allowFailure: true
         )
@@ -189,13 +191,13 @@ struct SQLPostgresOptionsTests {
 
         var granted = configuration
         granted.grantTo = role
-        try PostgresServer.run(try PostgreSQLTriggerScript(granted).render())
-        try PostgresServer.run(
+        try await PostgresServer.run(try PostgreSQLTriggerScript(granted).render())
+        try await PostgresServer.run(
             "SET ROLE \"dblambdasql writer\"\"1\";\nINSERT INTO dblambdasql_grant.orders VALUES (2, 'new', NULL, 1);"
         )
-        let events = try SQLPostgresTests.recordedEvents(function)
+        let events = try await SQLPostgresTests.recordedEvents(function)
         #expect(events.map { $0.new?["id"] } == [.number(2)])
-        try PostgresServer.run(
+        try await PostgresServer.run(
             """
             GRANT USAGE ON SCHEMA aws_lambda TO PUBLIC;
             GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA aws_lambda TO PUBLIC;
@@ -204,8 +206,8 @@ struct SQLPostgresOptionsTests {
     }
 
     @Test("property: 12 tables and columns with random hostile names get working triggers that report them exactly")
-    func hostileNames() throws {
-        try PostgresServer.prepare()
+    func hostileNames() async throws {
+        try await PostgresServer.prepare()
         var generator = SplitMix64(state: 4_040_404)
         let function = try SQLPostgresTests.function("dblambdasql-hostile")
         var expected: [(String, String, String)] = []
@@ -218,7 +220,7 @@ struct SQLPostgresOptionsTests {
                 (try? PostgreSQLQuoting.validateIdentifier(column)) != nil, column != "id"
             else { continue }
             let qualified = try PostgreSQLQuoting.identifier(schema) + "." + PostgreSQLQuoting.identifier(table)
-            try PostgresServer.run(
+            try await PostgresServer.run(
                 """
                 DROP SCHEMA IF EXISTS \(try PostgreSQLQuoting.identifier(schema)) CASCADE;
                 CREATE SCHEMA \(try PostgreSQLQuoting.identifier(schema));
@@ -232,12 +234,12 @@ struct SQLPostgresOptionsTests {
                     columns: .only([column])
                 )
             ).render()
-            try PostgresServer.run(script)
-            try PostgresServer.run(script)
-            try PostgresServer.run(
+            try await PostgresServer.run(script)
+            try await PostgresServer.run(script)
+            try await PostgresServer.run(
                 "INSERT INTO \(qualified) VALUES (\(index), \(try PostgreSQLQuoting.literal(column)));"
             )
-            try PostgresServer.run("DROP SCHEMA \(try PostgreSQLQuoting.identifier(schema)) CASCADE;")
+            try await PostgresServer.run("DROP SCHEMA \(try PostgreSQLQuoting.identifier(schema)) CASCADE;")
             expected.append((schema, table, column))
         }
         #expect(expected.count >= 8)
@@ -245,7 +247,7 @@ struct SQLPostgresOptionsTests {
         for piece in ["\\", "'", "\"", "`", ";", "--", "$$"] {
             #expect(allNames.contains(piece), "no generated name contains \(piece)")
         }
-        let events = try SQLPostgresTests.recordedEvents(function)
+        let events = try await SQLPostgresTests.recordedEvents(function)
         #expect(events.count == expected.count)
         for (event, names) in zip(events, expected) {
             #expect(event.source.schema == names.0)

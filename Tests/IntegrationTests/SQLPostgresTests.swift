@@ -17,8 +17,8 @@ struct SQLPostgresTests {
     }
 
     /// The recorded payloads sent to `function`, oldest first, decoded as events.
-    static func recordedEvents(_ function: LambdaFunctionARN) throws -> [ChangeEvent] {
-        let payloads = try PostgresServer.texts(
+    static func recordedEvents(_ function: LambdaFunctionARN) async throws -> [ChangeEvent] {
+        let payloads = try await PostgresServer.texts(
             "SELECT payload FROM aws_lambda.recorded_calls WHERE function_name = '\(function)' ORDER BY seq"
         )
         return try payloads.map { payload in
@@ -29,8 +29,8 @@ struct SQLPostgresTests {
     }
 
     /// `to_jsonb(t)` of every row, keyed by the `id` column's text.
-    static func referenceRows(_ qualifiedTable: String, timeZone: String) throws -> [String: JSONObject] {
-        let texts = try PostgresServer.texts(
+    static func referenceRows(_ qualifiedTable: String, timeZone: String) async throws -> [String: JSONObject] {
+        let texts = try await PostgresServer.texts(
             "SELECT to_jsonb(t) FROM \(qualifiedTable) AS t ORDER BY id",
             prelude: "SET TIME ZONE '\(timeZone)';"
         )
@@ -102,17 +102,17 @@ struct SQLPostgresTests {
         """#
 
     @Test("every type and tricky name: the recorded payloads equal to_jsonb of each row, value for value")
-    func everyTypeRoundTrips() throws {
-        try PostgresServer.prepare()
+    func everyTypeRoundTrips() async throws {
+        try await PostgresServer.prepare()
         let function = try Self.function("dblambdasql-types")
         let script = try PostgreSQLTriggerScript(
             TriggerConfiguration(function: function, table: TableName(schema: Self.schema, table: Self.table))
         ).render()
-        try PostgresServer.run(Self.tableDefinition)
+        try await PostgresServer.run(Self.tableDefinition)
         // Applied twice: the second run must succeed and leave exactly one set of triggers.
-        try PostgresServer.run(script)
-        try PostgresServer.run(script)
-        let triggers = try PostgresServer.texts(
+        try await PostgresServer.run(script)
+        try await PostgresServer.run(script)
+        let triggers = try await PostgresServer.texts(
             "SELECT tgname::text FROM pg_trigger WHERE tgrelid = '\(Self.qualified)'::regclass "
                 + "AND NOT tgisinternal ORDER BY tgname"
         )
@@ -120,21 +120,21 @@ struct SQLPostgresTests {
 
         let zone = "Asia/Kolkata"
         let set = "SET TIME ZONE '\(zone)';\n"
-        try PostgresServer.run(set + Self.inserts)
-        let afterInsert = try Self.referenceRows(Self.qualified, timeZone: zone)
+        try await PostgresServer.run(set + Self.inserts)
+        let afterInsert = try await Self.referenceRows(Self.qualified, timeZone: zone)
         // An update that changes no value sends nothing.
-        try PostgresServer.run(set + "UPDATE \(Self.qualified) SET \"select\" = \"select\", n = n;")
-        try PostgresServer.run(set + "UPDATE \(Self.qualified) SET flag = NOT flag, n = n + 1 WHERE id = 1;")
-        let afterUpdate = try Self.referenceRows(Self.qualified, timeZone: zone)
+        try await PostgresServer.run(set + "UPDATE \(Self.qualified) SET \"select\" = \"select\", n = n;")
+        try await PostgresServer.run(set + "UPDATE \(Self.qualified) SET flag = NOT flag, n = n + 1 WHERE id = 1;")
+        let afterUpdate = try await Self.referenceRows(Self.qualified, timeZone: zone)
         // A rolled-back insert: the stand-in's recording is rolled back with it. A real aws_lambda.invoke has
         // already sent its HTTPS request at that point and cannot be undone.
-        try PostgresServer.run(
+        try await PostgresServer.run(
             set + "BEGIN;\nINSERT INTO \(Self.qualified) (id, note) VALUES (4, 'rolled back');\nROLLBACK;"
         )
-        try PostgresServer.run(set + "DELETE FROM \(Self.qualified) WHERE id = 2;")
-        try PostgresServer.run(set + "TRUNCATE \(Self.qualified);")
+        try await PostgresServer.run(set + "DELETE FROM \(Self.qualified) WHERE id = 2;")
+        try await PostgresServer.run(set + "TRUNCATE \(Self.qualified);")
 
-        let events = try Self.recordedEvents(function)
+        let events = try await Self.recordedEvents(function)
         #expect(events.map(\.operation) == [.insert, .insert, .insert, .update, .delete, .truncate])
         try #require(events.count == 6)
         var compared = 0
@@ -186,7 +186,7 @@ struct SQLPostgresTests {
             #expect(event.transactionID.flatMap { UInt64($0) } != nil)
             #expect(event.timestamp?.hasSuffix("+05:30") == true)
         }
-        let calls = try PostgresServer.texts(
+        let calls = try await PostgresServer.texts(
             "SELECT overload || ' ' || invocation_type || ' ' || region FROM aws_lambda.recorded_calls "
                 + "WHERE function_name = '\(function)' ORDER BY seq"
         )

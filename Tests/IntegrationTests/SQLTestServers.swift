@@ -9,7 +9,7 @@ struct SQLClientFailure: Error, CustomStringConvertible {
 /// Runs SQL on the real servers through their command-line clients (`psql`, `mariadb`), the way users run the
 /// generated scripts. Results come back as hex-encoded UTF-8 so no client escaping can change a byte.
 enum SQLClient {
-    struct Output {
+    struct Output: Sendable {
         var status: Int32
         var stdout: String
         var stderr: String
@@ -17,15 +17,28 @@ enum SQLClient {
 
     static var environment: [String: String] { ProcessInfo.processInfo.environment }
 
-    /// Runs `executable arguments…` with `input` on standard input.
+    /// Runs `executable arguments…` with `input` on standard input. The client is launched and waited for on a
+    /// dedicated thread: a blocking wait on Swift's cooperative pool (only as many threads as cores) would stall
+    /// every other test in the process, including loopback servers a trigger may be calling.
     static func run(
         _ executable: String,
         _ arguments: [String],
         input: String,
         extraEnvironment: [String: String] = [:]
-    )
-        throws -> Output
-    {
+    ) async throws -> Output {
+        let environment = environment.merging(extraEnvironment) { $1 }
+        return try await offCooperativePool {
+            try runBlocking(executable, arguments, input: input, environment: environment)
+        }
+    }
+
+    /// Launches the client and blocks the calling thread until it exits; only ever called on a dedicated thread.
+    private static func runBlocking(
+        _ executable: String,
+        _ arguments: [String],
+        input: String,
+        environment: [String: String]
+    ) throws -> Output {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("dblambdasql-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -42,7 +55,7 @@ enum SQLClient {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [executable] + arguments
-        process.environment = environment.merging(extraEnvironment) { $1 }
+        process.environment = environment
         process.standardInput = inHandle
         process.standardOutput = outHandle
         process.standardError = errHandle
@@ -102,8 +115,12 @@ enum PostgresServer {
 
     /// Runs `sql` with `psql -v ON_ERROR_STOP=1` and returns standard output (`-A -t`: unaligned, tuples only).
     @discardableResult
-    static func run(_ sql: String, database: String = database, allowFailure: Bool = false) throws -> SQLClient.Output {
-        let output = try SQLClient.run(
+    static func run(
+        _ sql: String,
+        database: String = database,
+        allowFailure: Bool = false
+    ) async throws -> SQLClient.Output {
+        let output = try await SQLClient.run(
             "psql",
             ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", database, "-f", "-"],
             input: sql,
@@ -116,8 +133,8 @@ enum PostgresServer {
     }
 
     /// The values of a query that selects one text column, exactly (transported as hex).
-    static func texts(_ query: String, prelude: String = "") throws -> [String] {
-        try SQLClient.hexRows(try run(prelude + "\n" + hexQuery(query)).stdout)
+    static func texts(_ query: String, prelude: String = "") async throws -> [String] {
+        try SQLClient.hexRows(try await run(prelude + "\n" + hexQuery(query)).stdout)
     }
 
     /// Wraps a one-column query so each value comes back as hex.
@@ -125,10 +142,11 @@ enum PostgresServer {
         "SELECT encode(convert_to(q.v::text, 'UTF8'), 'hex') FROM (\(query)) AS q(v);"
     }
 
-    private static let preparation: Result<Void, SQLClientFailure> = {
+    /// Started on first use, awaited by every caller of `prepare()`.
+    private static let preparation = Task<Result<Void, SQLClientFailure>, Never> {
         do {
-            try installStandInExtension()
-            let probe = try SQLClient.run(
+            try await installStandInExtension()
+            let probe = try await SQLClient.run(
                 "psql",
                 ["-X", "-A", "-t", "-d", "postgres", "-c", "SELECT 1"],
                 input: "",
@@ -143,31 +161,31 @@ enum PostgresServer {
                     )
                 )
             }
-            try run(
+            try await run(
                 "DROP DATABASE IF EXISTS \(database) WITH (FORCE);\nCREATE DATABASE \(database);",
                 database: "postgres"
             )
             // Installed once here: concurrent `CREATE EXTENSION IF NOT EXISTS` from suites running in parallel
             // would race. `SQLPostgresExtensionTests` checks that the script itself installs it.
-            try run("CREATE EXTENSION aws_lambda CASCADE;")
+            try await run("CREATE EXTENSION aws_lambda CASCADE;")
             return .success(())
         } catch let error as SQLClientFailure {
             return .failure(error)
         } catch {
             return .failure(SQLClientFailure(description: "cannot prepare PostgreSQL: \(error)"))
         }
-    }()
+    }
 
     /// Makes sure the server is reachable, the stand-in extension files are installed and a fresh test database
     /// exists (once per test process).
-    static func prepare() throws {
-        try preparation.get()
+    static func prepare() async throws {
+        try await preparation.value.get()
     }
 
     /// Writes the stand-in `aws_commons` and `aws_lambda` extensions into `$(pg_config --sharedir)/extension`.
-    static func installStandInExtension() throws {
+    static func installStandInExtension() async throws {
         let pgConfig = SQLClient.environment["PG_CONFIG"] ?? "/usr/lib/postgresql/15/bin/pg_config"
-        let output = try SQLClient.run(pgConfig, ["--sharedir"], input: "")
+        let output = try await SQLClient.run(pgConfig, ["--sharedir"], input: "")
         guard output.status == 0 else {
             throw SQLClientFailure(description: "\(pgConfig) --sharedir failed (set PG_CONFIG): \(output.stderr)")
         }
@@ -205,11 +223,14 @@ enum MariaDBServer {
 
     /// Runs `sql` with the `mariadb` client reading it from standard input (as users run the generated script).
     @discardableResult
-    static func run(_ sql: String, database: String? = database, allowFailure: Bool = false) throws -> SQLClient.Output
-    {
+    static func run(
+        _ sql: String,
+        database: String? = database,
+        allowFailure: Bool = false
+    ) async throws -> SQLClient.Output {
         var arguments = arguments
         if let database { arguments.append(database) }
-        let output = try SQLClient.run("mariadb", arguments, input: sql)
+        let output = try await SQLClient.run("mariadb", arguments, input: sql)
         if output.status != 0 && !allowFailure {
             throw SQLClientFailure(description: "mariadb exited \(output.status): \(output.stderr)")
         }
@@ -221,9 +242,10 @@ enum MariaDBServer {
         "SELECT HEX(q.v) FROM (\(query)) AS q;"
     }
 
-    private static let preparation: Result<Void, SQLClientFailure> = {
+    /// Started on first use, awaited by every caller of `prepare()`.
+    private static let preparation = Task<Result<Void, SQLClientFailure>, Never> {
         do {
-            let probe = try run("SELECT 1;", database: nil, allowFailure: true)
+            let probe = try await run("SELECT 1;", database: nil, allowFailure: true)
             guard probe.status == 0 else {
                 let env = SQLClient.environment
                 return .failure(
@@ -233,7 +255,7 @@ enum MariaDBServer {
                     )
                 )
             }
-            try run(
+            try await run(
                 """
                 DROP DATABASE IF EXISTS \(database);
                 CREATE DATABASE \(database) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
@@ -252,18 +274,18 @@ enum MariaDBServer {
         } catch {
             return .failure(SQLClientFailure(description: "cannot prepare MariaDB: \(error)"))
         }
-    }()
+    }
 
     /// Makes sure the server is reachable and the recording database exists (once per test process).
-    static func prepare() throws {
-        try preparation.get()
+    static func prepare() async throws {
+        try await preparation.value.get()
     }
 
     /// (Re)creates database `name` with the stand-in `lambda_async`/`lambda_sync` functions in it.
-    static func freshDatabase(_ name: String) throws {
-        try prepare()
+    static func freshDatabase(_ name: String) async throws {
+        try await prepare()
         let quoted = "`" + name.replacingOccurrences(of: "`", with: "``") + "`"
-        try run(
+        try await run(
             "DROP DATABASE IF EXISTS \(quoted);\n"
                 + "CREATE DATABASE \(quoted) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;\n"
                 + "USE \(quoted);\n" + AWSLambdaStandIn.mariadbFunctions(recordingDatabase: database),

@@ -238,7 +238,7 @@ func withSecretsServer<Result: Sendable>(
 /// Runs the built `dblambda` binary (`$DBLAMBDA_BINARY`, or the one next to the test bundle) with a clean
 /// environment; standard input is `stdin`.
 enum SecretsCLI {
-    struct Output {
+    struct Output: Sendable {
         var status: Int32
         var stdout: String
         var stderr: String
@@ -262,11 +262,7 @@ enum SecretsCLI {
     /// Runs the binary off the calling task's thread (the loopback server must keep answering meanwhile).
     static func run(_ arguments: [String], environment: [String: String], stdin: String = "") async throws -> Output {
         let binary = try binary()
-        return try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Result { try runBlocking(binary, arguments, environment, stdin) })
-            }
-        }
+        return try await offCooperativePool { try runBlocking(binary, arguments, environment, stdin) }
     }
 
     private static func runBlocking(

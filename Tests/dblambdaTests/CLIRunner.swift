@@ -3,7 +3,7 @@ import Testing
 
 /// Runs the built `dblambda` binary as a black box.
 enum CLIRunner {
-    struct Result {
+    struct Result: Sendable {
         var status: Int32
         var stdout: Data
         var stderr: String
@@ -39,12 +39,52 @@ enum CLIRunner {
         throw NotFound(description: "dblambda binary not found near \(argument0.path); set DBLAMBDA_BINARY")
     }
 
-    /// Runs `dblambda arguments…` with `stdin` as standard input, in `environment` (default: the test's own).
+    /// Runs `dblambda arguments…` with `stdin` as standard input, in `environment` (default: the test's own), in
+    /// `currentDirectory` (default: the repository root).
     static func run(
         _ arguments: [String],
         stdin: Data = Data(),
         currentDirectory: URL? = nil,
         environment: [String: String]? = nil
+    ) async throws -> Result {
+        try await runProcess(
+            try binary(),
+            arguments,
+            stdin: stdin,
+            currentDirectory: currentDirectory ?? repositoryRoot,
+            environment: environment
+        )
+    }
+
+    /// Runs `executable arguments…` with `stdin` as standard input, in `environment` (default: the test's own).
+    ///
+    /// The child process is launched and waited for on a dedicated thread: a blocking wait on Swift's cooperative
+    /// pool (only as many threads as cores) would stall every other test running in the process.
+    static func runProcess(
+        _ executable: URL,
+        _ arguments: [String],
+        stdin: Data = Data(),
+        currentDirectory: URL? = nil,
+        environment: [String: String]? = nil
+    ) async throws -> Result {
+        try await offCooperativePool {
+            try runBlocking(
+                executable,
+                arguments,
+                stdin: stdin,
+                currentDirectory: currentDirectory,
+                environment: environment
+            )
+        }
+    }
+
+    /// Launches the process and blocks the calling thread until it exits; only ever called on a dedicated thread.
+    private static func runBlocking(
+        _ executable: URL,
+        _ arguments: [String],
+        stdin: Data,
+        currentDirectory: URL?,
+        environment: [String: String]?
     ) throws -> Result {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("dblambda-cli-\(UUID().uuidString)")
@@ -60,12 +100,12 @@ enum CLIRunner {
         let output = try FileHandle(forWritingTo: outURL)
         let error = try FileHandle(forWritingTo: errURL)
         let process = Process()
-        process.executableURL = try binary()
+        process.executableURL = executable
         process.arguments = arguments
         process.standardInput = input
         process.standardOutput = output
         process.standardError = error
-        process.currentDirectoryURL = currentDirectory ?? repositoryRoot
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
         if let environment { process.environment = environment }
         try process.run()
         process.waitUntilExit()
@@ -80,14 +120,25 @@ enum CLIRunner {
     }
 
     /// Runs `dblambda sign --input -` with a JSON value on standard input.
-    static func sign(_ json: Any) throws -> Result {
+    static func sign(_ json: Any) async throws -> Result {
         let data = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
-        return try run(["sign", "--input", "-"], stdin: data)
+        return try await run(["sign", "--input", "-"], stdin: data)
     }
 
     /// The output array of a successful run.
     static func objects(_ result: Result) throws -> [[String: String]] {
         let parsed = try JSONSerialization.jsonObject(with: result.stdout)
         return try #require(parsed as? [[String: String]], "output: \(result.stdoutText)")
+    }
+}
+
+/// Runs blocking work (launching a child process and waiting for it) on a dedicated thread, never on Swift's
+/// cooperative pool, whose few threads every other test in the process needs; `DispatchQueue.global()` is no
+/// better on Linux, where it is only as wide as the number of cores too.
+func offCooperativePool<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, any Error>) in
+        Thread.detachNewThread {
+            continuation.resume(with: Swift.Result { try body() })
+        }
     }
 }

@@ -18,18 +18,18 @@ struct DebugFlagTests {
         ]
     }
 
-    private func sign(_ arguments: [String]) throws -> CLIRunner.Result {
+    private func sign(_ arguments: [String]) async throws -> CLIRunner.Result {
         let data = try JSONSerialization.data(withJSONObject: Self.input(), options: [.sortedKeys])
-        return try CLIRunner.run(arguments, stdin: data)
+        return try await CLIRunner.run(arguments, stdin: data)
     }
 
     @Test("without --debug standard error stays empty; with it, before or after the subcommand, log lines appear")
-    func logsOnlyWithTheFlag() throws {
-        let quiet = try sign(["sign", "--input", "-"])
+    func logsOnlyWithTheFlag() async throws {
+        let quiet = try await sign(["sign", "--input", "-"])
         #expect(quiet.status == 0)
         #expect(quiet.stderr.isEmpty)
         for arguments in [["--debug", "sign", "--input", "-"], ["sign", "--input", "-", "--debug"]] {
-            let loud = try sign(arguments)
+            let loud = try await sign(arguments)
             #expect(loud.status == 0)
             #expect(loud.stdout == quiet.stdout, "--debug must not change standard output")
             #expect(loud.stderr.contains("debug dblambda: command=sign"))
@@ -40,11 +40,11 @@ struct DebugFlagTests {
     }
 
     @Test("--debug after a -- terminator is an argument, not the flag; bad input still prints one error line")
-    func terminatorAndErrors() throws {
-        let afterTerminator = try CLIRunner.run(["sign", "--", "--debug"])
+    func terminatorAndErrors() async throws {
+        let afterTerminator = try await CLIRunner.run(["sign", "--", "--debug"])
         #expect(afterTerminator.status == 2)
         #expect(afterTerminator.stderrLines.count == 1)
-        let bad = try CLIRunner.run(["--debug", "sign", "--input", "-"], stdin: Data("[1]".utf8))
+        let bad = try await CLIRunner.run(["--debug", "sign", "--input", "-"], stdin: Data("[1]".utf8))
         #expect(bad.status == 2)
         #expect(bad.stdout.isEmpty)
         #expect(bad.stderrLines.filter { $0.hasPrefix("error: ") }.count == 1)

@@ -13,8 +13,8 @@ struct EventsCommandTests {
         return text.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 
-    static func decode(_ lines: [String]) throws -> CLIRunner.Result {
-        try CLIRunner.run(["events", "decode", "--input", "-"], stdin: Data(lines.joined(separator: "\n").utf8))
+    static func decode(_ lines: [String]) async throws -> CLIRunner.Result {
+        try await CLIRunner.run(["events", "decode", "--input", "-"], stdin: Data(lines.joined(separator: "\n").utf8))
     }
 
     static let update = #"""
@@ -22,8 +22,8 @@ struct EventsCommandTests {
         """#
 
     @Test("an envelope update prints exactly one line with the contract's fields, values digit for digit")
-    func envelopeUpdate() throws {
-        let result = try Self.decode([Self.update])
+    func envelopeUpdate() async throws {
+        let result = try await Self.decode([Self.update])
         #expect(result.status == 0)
         #expect(result.stderr.isEmpty)
         #expect(
@@ -34,10 +34,10 @@ struct EventsCommandTests {
     }
 
     @Test("a batch prints one line per event, in order; blank lines are skipped")
-    func batch() throws {
+    func batch() async throws {
         let batch =
             #"{"dblambda":1,"events":[{"id":"a","operation":"insert","source":{"engine":"mysql","database":"shop","schema":"shop","table":"t"},"transactionId":null,"timestamp":"2026-11-27T04:27:52.123456Z","old":null,"new":{"x":1e30,"y":-0.0},"changedColumns":[]},{"id":"b","operation":"delete","source":{"engine":"mysql","database":"shop","schema":"shop","table":"t"},"transactionId":null,"timestamp":null,"old":{"x":1},"new":null,"changedColumns":[]},{"id":"c","operation":"truncate","source":{"engine":"postgresql","database":"d","schema":"s","table":"t"},"transactionId":"1","timestamp":null,"old":null,"new":null,"changedColumns":[]}]}"#
-        let result = try Self.decode(["", batch, "   ", Self.update, ""])
+        let result = try await Self.decode(["", batch, "   ", Self.update, ""])
         #expect(result.status == 0)
         let lines = result.stdoutText.split(separator: "\n").map(String.init)
         #expect(lines.count == 4)
@@ -56,8 +56,8 @@ struct EventsCommandTests {
     }
 
     @Test("Debezium: r is an insert, an update without before has old null, schemaless values pass through")
-    func debezium() throws {
-        let result = try Self.decode([
+    func debezium() async throws {
+        let result = try await Self.decode([
             try Self.fixtureLine("debezium-postgres-snapshot-read.json"),
             try Self.fixtureLine("debezium-postgres-update-no-before.json"),
             try Self.fixtureLine("debezium-postgres-update-schemaless.json"),
@@ -85,7 +85,7 @@ struct EventsCommandTests {
     }
 
     @Test("Supabase webhooks and Hasura events decode from a file given with --input")
-    func supabaseAndHasura() throws {
+    func supabaseAndHasura() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("events-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -95,7 +95,7 @@ struct EventsCommandTests {
             "hasura-update.json", "hasura-delete-wrapped.json",
         ]
         try Data(try names.map(Self.fixtureLine).joined(separator: "\n").utf8).write(to: file)
-        let result = try CLIRunner.run(["events", "decode", "--input", file.path])
+        let result = try await CLIRunner.run(["events", "decode", "--input", file.path])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdoutText.split(separator: "\n").map(String.init)
         #expect(lines.count == 6)
@@ -129,8 +129,8 @@ struct EventsCommandTests {
             ),
         ]
     )
-    func badInput(_ line: String, _ code: String) throws {
-        let result = try Self.decode([Self.update, line])
+    func badInput(_ line: String, _ code: String) async throws {
+        let result = try await Self.decode([Self.update, line])
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
         #expect(result.stderrLines.count == 1)
@@ -139,15 +139,15 @@ struct EventsCommandTests {
     }
 
     @Test("a missing input file exits 2")
-    func missingFile() throws {
-        let result = try CLIRunner.run(["events", "decode", "--input", "/nonexistent/payloads.jsonl"])
+    func missingFile() async throws {
+        let result = try await CLIRunner.run(["events", "decode", "--input", "/nonexistent/payloads.jsonl"])
         #expect(result.status == 2)
         #expect(result.stderrLines.first?.hasPrefix("error:") == true)
     }
 
     @Test("without --input the command reads standard input")
-    func defaultInput() throws {
-        let result = try CLIRunner.run(["events", "decode"], stdin: Data(Self.update.utf8))
+    func defaultInput() async throws {
+        let result = try await CLIRunner.run(["events", "decode"], stdin: Data(Self.update.utf8))
         #expect(result.status == 0)
         #expect(result.stdoutText.hasPrefix(#"{"operation":"update""#))
     }

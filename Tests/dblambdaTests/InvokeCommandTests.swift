@@ -3,7 +3,7 @@ import Testing
 
 /// A scripted HTTP server on 127.0.0.1 (Python's `http.server`, HTTP/1.1 keep-alive) for black-box tests of
 /// `dblambda invoke`: answer n is `script[n]` (the last entry repeats); every request is logged as one JSON line.
-final class ScriptedPythonServer {
+final class ScriptedPythonServer: Sendable {
     struct Reply: Encodable {
         var action = "respond"  // respond | close | hang
         var status = 200
@@ -65,7 +65,12 @@ final class ScriptedPythonServer {
     let process: Process
     let port: Int
 
-    init(_ replies: [Reply]) throws {
+    /// Starts the server; waiting for its port line happens on a dedicated thread, off the cooperative pool.
+    static func start(_ replies: [Reply]) async throws -> ScriptedPythonServer {
+        try await offCooperativePool { try ScriptedPythonServer(replies) }
+    }
+
+    private init(_ replies: [Reply]) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("invoke-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let scriptURL = directory.appendingPathComponent("server.py")
@@ -103,10 +108,11 @@ final class ScriptedPythonServer {
         }
     }
 
-    func stop() {
+    func stop() async {
         // SIGKILL: the test process may hand a blocked SIGTERM mask down to its children.
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        let process = process
+        _ = try? await offCooperativePool { process.waitUntilExit() }
         try? FileManager.default.removeItem(at: directory)
     }
 }
@@ -119,43 +125,31 @@ struct InvokeCommandTests {
     ]
 
     /// Runs `dblambda invoke …` with exactly `environment` (plus an empty HOME).
-    static func invoke(_ arguments: [String], environment: [String: String] = credentials) throws -> CLIRunner.Result {
+    static func invoke(
+        _ arguments: [String],
+        environment: [String: String] = credentials
+    ) async throws -> CLIRunner.Result {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("invoke-home-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: home) }
         var environment = environment
         environment["HOME"] = environment["HOME"] ?? home.path
-        let outURL = home.appendingPathComponent("stdout")
-        let errURL = home.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let output = try FileHandle(forWritingTo: outURL)
-        let error = try FileHandle(forWritingTo: errURL)
-        let process = Process()
-        process.executableURL = try CLIRunner.binary()
-        process.arguments = ["invoke"] + arguments
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        process.waitUntilExit()
-        try output.close()
-        try error.close()
-        return CLIRunner.Result(
-            status: process.terminationStatus,
-            stdout: try Data(contentsOf: outURL),
-            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
-        )
+        return try await CLIRunner.run(["invoke"] + arguments, environment: environment)
     }
 
     static func withServer<T>(
         _ replies: [ScriptedPythonServer.Reply],
-        _ body: (ScriptedPythonServer) throws -> T
-    ) throws -> T {
-        let server = try ScriptedPythonServer(replies)
-        defer { server.stop() }
-        return try body(server)
+        _ body: (ScriptedPythonServer) async throws -> T
+    ) async throws -> T {
+        let server = try await ScriptedPythonServer.start(replies)
+        do {
+            let value = try await body(server)
+            await server.stop()
+            return value
+        } catch {
+            await server.stop()
+            throw error
+        }
     }
 
     static let ok = ScriptedPythonServer.Reply(
@@ -167,12 +161,12 @@ struct InvokeCommandTests {
     )
 
     @Test("success: exact output (raw payload, exact numbers, unescaped slashes, decoded log) and the request shape")
-    func success() throws {
+    func success() async throws {
         var reply = Self.ok
         reply.body = #"{"big":123456789012345678901234567890,"f":1.10,"url":"https://x/y"}"#
         reply.headers.append(["X-Amz-Log-Result", Data("START\nhello/world\nEND".utf8).base64EncodedString()])
-        try Self.withServer([reply]) { server in
-            let result = try Self.invoke(
+        try await Self.withServer([reply]) { server in
+            let result = try await Self.invoke(
                 [
                     "orders", "--endpoint-url", server.url, "--region", "eu-west-1", "--payload", #"{"id":1}"#,
                     "--log-type", "Tail", "--client-context", #"{"custom":{"k":"v"}}"#,
@@ -206,14 +200,14 @@ struct InvokeCommandTests {
     }
 
     @Test("a payload that is not JSON is printed as a JSON string; a full ARN is percent-encoded in the path")
-    func nonJSONPayloadAndARN() throws {
+    func nonJSONPayloadAndARN() async throws {
         var reply = Self.ok
         reply.body = "plain / text"
-        try Self.withServer([reply]) { server in
+        try await Self.withServer([reply]) { server in
             let arn = "arn:aws:lambda:us-west-2:123456789012:function:orders:prod"
-            let result = try Self.invoke([arn, "--endpoint-url", server.url, "--payload", "@/dev/null"])
+            let result = try await Self.invoke([arn, "--endpoint-url", server.url, "--payload", "@/dev/null"])
             #expect(result.status == 2, "an empty file is not JSON")
-            let ok = try Self.invoke([arn, "--endpoint-url", server.url])
+            let ok = try await Self.invoke([arn, "--endpoint-url", server.url])
             #expect(ok.status == 0, "\(ok.stderr)")
             #expect(ok.stdoutText.contains(#""Payload" : "plain / text""#))
             #expect(
@@ -225,12 +219,12 @@ struct InvokeCommandTests {
     }
 
     @Test("function error: the result object with FunctionError on stdout, one error line with the errorType, exit 1")
-    func functionError() throws {
+    func functionError() async throws {
         var reply = Self.ok
         reply.headers.append(["X-Amz-Function-Error", "Unhandled"])
         reply.body = #"{"errorMessage":"boom","errorType":"ValueError","stackTrace":[]}"#
-        try Self.withServer([reply]) { server in
-            let result = try Self.invoke(["f", "--endpoint-url", server.url, "--region", "us-east-1"])
+        try await Self.withServer([reply]) { server in
+            let result = try await Self.invoke(["f", "--endpoint-url", server.url, "--region", "us-east-1"])
             #expect(result.status == 1)
             #expect(result.stdoutText.contains(#""FunctionError" : "Unhandled""#))
             #expect(
@@ -244,7 +238,7 @@ struct InvokeCommandTests {
     }
 
     @Test("a Lambda error response: `error: <Code>: <message> (HTTP <status>, request id <id>)`, exit 1, no retry")
-    func lambdaError() throws {
+    func lambdaError() async throws {
         let reply = ScriptedPythonServer.Reply(
             status: 404,
             headers: [
@@ -256,8 +250,8 @@ struct InvokeCommandTests {
             ],
             body: #"{"Type":"User","Message":"Function not found: arn:aws:lambda:us-east-1:123456789012:function:f"}"#
         )
-        try Self.withServer([reply]) { server in
-            let result = try Self.invoke(["f", "--endpoint-url", server.url, "--region", "us-east-1"])
+        try await Self.withServer([reply]) { server in
+            let result = try await Self.invoke(["f", "--endpoint-url", server.url, "--region", "us-east-1"])
             #expect(result.status == 1)
             #expect(result.stdout.isEmpty)
             #expect(
@@ -270,20 +264,20 @@ struct InvokeCommandTests {
     }
 
     @Test("429, 429, 200 → 3 requests and exit 0; --max-attempts 1 with 503 → 1 request and exit 1")
-    func retries() throws {
+    func retries() async throws {
         let throttle = ScriptedPythonServer.Reply(
             status: 429,
             headers: [["x-amzn-ErrorType", "TooManyRequestsException"], ["x-amzn-RequestId", "r"]],
             body: #"{"Reason":"CallerRateLimitExceeded","message":"Rate exceeded"}"#
         )
-        try Self.withServer([throttle, throttle, Self.ok]) { server in
-            let result = try Self.invoke(["f", "--endpoint-url", server.url, "--region", "us-east-1"])
+        try await Self.withServer([throttle, throttle, Self.ok]) { server in
+            let result = try await Self.invoke(["f", "--endpoint-url", server.url, "--region", "us-east-1"])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(server.requests.count == 3)
         }
         let unavailable = ScriptedPythonServer.Reply(status: 503, body: #"{"message":"down"}"#)
-        try Self.withServer([unavailable]) { server in
-            let result = try Self.invoke([
+        try await Self.withServer([unavailable]) { server in
+            let result = try await Self.invoke([
                 "f", "--endpoint-url", server.url, "--region", "us-east-1", "--max-attempts", "1",
             ])
             #expect(result.status == 1)
@@ -293,17 +287,19 @@ struct InvokeCommandTests {
     }
 
     @Test("connection dropped after sending: RequestResponse → 1 request, Event → 3 requests; read timeout → 1 request")
-    func noResponse() throws {
+    func noResponse() async throws {
         let close = ScriptedPythonServer.Reply(action: "close")
-        try Self.withServer([close]) { server in
-            let sync = try Self.invoke(["f", "--endpoint-url", server.url, "--region", "us-east-1", "--payload", "{}"])
+        try await Self.withServer([close]) { server in
+            let sync = try await Self.invoke([
+                "f", "--endpoint-url", server.url, "--region", "us-east-1", "--payload", "{}",
+            ])
             #expect(sync.status == 1)
             #expect(sync.stderrLines.count == 1)
             #expect(sync.stderr.hasPrefix("error: transportFailure: "))
             #expect(server.requests.count == 1)
         }
-        try Self.withServer([close]) { server in
-            let event = try Self.invoke(
+        try await Self.withServer([close]) { server in
+            let event = try await Self.invoke(
                 [
                     "f", "--endpoint-url", server.url, "--region", "us-east-1", "--invocation-type", "Event",
                     "--payload", "{}",
@@ -312,9 +308,9 @@ struct InvokeCommandTests {
             #expect(event.status == 1)
             #expect(server.requests.count == 3)
         }
-        try Self.withServer([ScriptedPythonServer.Reply(action: "hang")]) { server in
+        try await Self.withServer([ScriptedPythonServer.Reply(action: "hang")]) { server in
             let started = Date()
-            let slow = try Self.invoke(
+            let slow = try await Self.invoke(
                 [
                     "f", "--endpoint-url", server.url, "--region", "us-east-1", "--read-timeout", "0.5", "--payload",
                     "{}",
@@ -327,7 +323,7 @@ struct InvokeCommandTests {
     }
 
     @Test("payloads over the limit are bad input (exit 2) and nothing is sent: Event 1048577, RequestResponse 6291457")
-    func limits() throws {
+    func limits() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "invoke-limit-\(UUID().uuidString)"
         )
@@ -338,11 +334,11 @@ struct InvokeCommandTests {
             try Data(("\"" + String(repeating: "a", count: size - 2) + "\"").utf8).write(to: url)
             return "@" + url.path
         }
-        try Self.withServer([Self.ok]) { server in
+        try await Self.withServer([Self.ok]) { server in
             for (type, size, status) in [
                 ("Event", 1_048_577, Int32(2)), ("RequestResponse", 6_291_457, 2), ("Event", 1_048_576, 0),
             ] {
-                let result = try Self.invoke(
+                let result = try await Self.invoke(
                     [
                         "f", "--endpoint-url", server.url, "--region", "us-east-1", "--invocation-type", type,
                         "--payload", try file(size),
@@ -359,10 +355,10 @@ struct InvokeCommandTests {
     }
 
     @Test("no credentials: exit 2 quickly with an error line that says so, nothing sent")
-    func noCredentials() throws {
-        try Self.withServer([Self.ok]) { server in
+    func noCredentials() async throws {
+        try await Self.withServer([Self.ok]) { server in
             let started = Date()
-            let result = try Self.invoke(
+            let result = try await Self.invoke(
                 ["f", "--endpoint-url", server.url, "--region", "us-east-1"],
                 environment: ["AWS_EC2_METADATA_DISABLED": "true", "PATH": "/usr/bin:/bin"]
             )
@@ -375,7 +371,7 @@ struct InvokeCommandTests {
     }
 
     @Test("bad input is exit 2 with one error line: function name, invocation type, log type, payload, attempts")
-    func badInput() throws {
+    func badInput() async throws {
         for arguments in [
             ["bad name"], ["f", "--invocation-type", "Async"], ["f", "--log-type", "Head"], ["f", "--payload", "{"],
             ["f", "--max-attempts", "0"], ["f", "--client-context", "[1]"], ["f", "--read-timeout", "-1"],
@@ -383,7 +379,7 @@ struct InvokeCommandTests {
             ["f", "--region", "Bad"],
             [],
         ] {
-            let result = try Self.invoke(
+            let result = try await Self.invoke(
                 arguments + ["--region", "us-east-1"].filter { _ in !arguments.contains("--region") }
             )
             #expect(result.status == 2, "\(arguments): \(result.stderr)")
@@ -395,7 +391,7 @@ struct InvokeCommandTests {
     @Test(
         "region precedence: --region > AWS_REGION > AWS_DEFAULT_REGION > the profile's region (--profile > AWS_PROFILE)"
     )
-    func regionPrecedence() throws {
+    func regionPrecedence() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "invoke-region-\(UUID().uuidString)"
         )
@@ -406,7 +402,7 @@ struct InvokeCommandTests {
             "[profile a]\nregion = ap-south-1\n[profile b]\nregion = sa-east-1\naws_access_key_id = AKIDPROFILEB\naws_secret_access_key = s\n"
                 .utf8
         ).write(to: config)
-        try Self.withServer([Self.ok]) { server in
+        try await Self.withServer([Self.ok]) { server in
             var base = Self.credentials
             base["AWS_CONFIG_FILE"] = config.path
             base["AWS_SHARED_CREDENTIALS_FILE"] = directory.appendingPathComponent("none").path
@@ -422,7 +418,10 @@ struct InvokeCommandTests {
             ]
             for (index, (arguments, variables, expected)) in cases.enumerated() {
                 let environment = base.merging(variables) { $1 }
-                let result = try Self.invoke(["f", "--endpoint-url", server.url] + arguments, environment: environment)
+                let result = try await Self.invoke(
+                    ["f", "--endpoint-url", server.url] + arguments,
+                    environment: environment
+                )
                 #expect(result.status == 0, "\(arguments) \(variables): \(result.stderr)")
                 let authorization = server.requests.count > index ? server.requests[index].header("Authorization") : nil
                 #expect(

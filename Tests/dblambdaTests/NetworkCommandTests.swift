@@ -3,8 +3,8 @@ import Testing
 
 private let fixtures = CLIRunner.repositoryRoot.appendingPathComponent("Tests/DBLambdaNetworkTests/Fixtures")
 
-private func check(_ scenario: String, _ extra: [String] = []) throws -> CLIRunner.Result {
-    try CLIRunner.run(
+private func check(_ scenario: String, _ extra: [String] = []) async throws -> CLIRunner.Result {
+    try await CLIRunner.run(
         [
             "network", "check", "--aws-json", fixtures.appendingPathComponent(scenario).path, "--db-instance",
             "orders-db",
@@ -20,8 +20,8 @@ private func object(_ result: CLIRunner.Result) throws -> [String: Any] {
 @Suite("dblambda network check (black box)")
 struct NetworkCommandTests {
     @Test("a reachable instance prints the contract object and exits 0")
-    func reachable() throws {
-        let result = try check("private-nat-gateway")
+    func reachable() async throws {
+        let result = try await check("private-nat-gateway")
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stderr.isEmpty)
         let output = try object(result)
@@ -38,15 +38,15 @@ struct NetworkCommandTests {
             ("aurora-mysql-endpoint", "vpc-endpoint"),
         ]
     )
-    func routes(_ scenario: String, _ route: String) throws {
-        let result = try check(scenario)
+    func routes(_ scenario: String, _ route: String) async throws {
+        let result = try await check(scenario)
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(try object(result)["route"] as? String == route)
     }
 
     @Test("an unreachable instance names the blocking component with code, message and fix, and exits 1")
-    func unreachable() throws {
-        let result = try check("sg-egress-missing")
+    func unreachable() async throws {
+        let result = try await check("sg-egress-missing")
         #expect(result.status == 1)
         #expect(result.stderrLines.count == 1 && result.stderr.hasPrefix("error: "))
         let output = try object(result)
@@ -60,8 +60,8 @@ struct NetworkCommandTests {
     }
 
     @Test("an unknown verdict exits 1 with the reason among the warnings")
-    func unknown() throws {
-        let result = try check("transit-gateway-default-route")
+    func unknown() async throws {
+        let result = try await check("transit-gateway-default-route")
         #expect(result.status == 1)
         let output = try object(result)
         #expect(output["verdict"] as? String == "unknown")
@@ -72,8 +72,8 @@ struct NetworkCommandTests {
     }
 
     @Test("--format text prints the path hop by hop with the blockers and their fixes")
-    func text() throws {
-        let result = try check("nat-subnet-without-igw-route", ["--format", "text"])
+    func text() async throws {
+        let result = try await check("nat-subnet-without-igw-route", ["--format", "text"])
         #expect(result.status == 1)
         let text = result.stdoutText
         #expect(text.contains("Verdict: unreachable"))
@@ -84,17 +84,19 @@ struct NetworkCommandTests {
     }
 
     @Test("the output is byte-identical across runs")
-    func deterministic() throws {
-        let first = try check("endpoint-wrong-region")
-        let second = try check("endpoint-wrong-region")
+    func deterministic() async throws {
+        let first = try await check("endpoint-wrong-region")
+        let second = try await check("endpoint-wrong-region")
         #expect(first.stdout == second.stdout)
     }
 
     @Test("bad input exits 2 with one error line: a missing directory, an unknown instance, malformed JSON")
-    func badInput() throws {
-        let missing = try CLIRunner.run(["network", "check", "--aws-json", "/nonexistent-dir", "--db-instance", "x"])
+    func badInput() async throws {
+        let missing = try await CLIRunner.run([
+            "network", "check", "--aws-json", "/nonexistent-dir", "--db-instance", "x",
+        ])
         #expect(missing.status == 2 && missing.stdout.isEmpty && missing.stderrLines.count == 1)
-        let unknownInstance = try CLIRunner.run([
+        let unknownInstance = try await CLIRunner.run([
             "network", "check", "--aws-json", fixtures.appendingPathComponent("private-nat-gateway").path,
             "--db-instance", "nope",
         ])
@@ -104,11 +106,13 @@ struct NetworkCommandTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         try Data(#"{"DBInstances":[{"DBInstanceIdentifier":5}]}"#.utf8)
             .write(to: directory.appendingPathComponent("describe-db-instances.json"))
-        let malformed = try CLIRunner.run(["network", "check", "--aws-json", directory.path, "--db-instance", "x"])
+        let malformed = try await CLIRunner.run([
+            "network", "check", "--aws-json", directory.path, "--db-instance", "x",
+        ])
         #expect(malformed.status == 2)
         #expect(malformed.stderrLines.count == 1)
         #expect(malformed.stderr.contains("describe-db-instances.json at $.DBInstances[0].DBInstanceIdentifier"))
-        let badFormat = try check("private-nat-gateway", ["--format", "yaml"])
+        let badFormat = try await check("private-nat-gateway", ["--format", "yaml"])
         #expect(badFormat.status == 2 && badFormat.stderrLines.count == 1)
     }
 }

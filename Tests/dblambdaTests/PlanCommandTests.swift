@@ -7,14 +7,14 @@ struct PlanCommandTests {
     static let snapshots = CLIRunner.repositoryRoot.appendingPathComponent("Tests/DatabaseLambdaTests/Snapshots")
 
     /// A temporary folder holding `files` (name → content), removed after `body`.
-    static func withFolder<T>(_ files: [String: String], _ body: (URL) throws -> T) throws -> T {
+    static func withFolder<T>(_ files: [String: String], _ body: (URL) async throws -> T) async throws -> T {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plan-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         for (name, content) in files {
             try Data(content.utf8).write(to: folder.appendingPathComponent(name))
         }
-        return try body(folder)
+        return try await body(folder)
     }
 
     static let config = """
@@ -54,13 +54,13 @@ struct PlanCommandTests {
         "each example plans offline in markdown, shell and terraform, printing exactly the renderer snapshot",
         arguments: examples
     )
-    func examplesMatchSnapshots(example: String) throws {
+    func examplesMatchSnapshots(example: String) async throws {
         let config = "Examples/\(example)/dblambda.yaml"
         for (format, file) in [
             ("markdown", "markdown-\(example).md"), ("shell", "shell-\(example).sh"),
             ("terraform", "terraform-\(example).tf"),
         ] {
-            let result = try CLIRunner.run(["plan", config, "--format", format])
+            let result = try await CLIRunner.run(["plan", config, "--format", format])
             #expect(result.status == 0, "\(format): \(result.stderr)")
             #expect(result.stderr.isEmpty)
             let snapshot = try String(contentsOf: Self.snapshots.appendingPathComponent(file), encoding: .utf8)
@@ -69,18 +69,18 @@ struct PlanCommandTests {
     }
 
     @Test("markdown is the default format", arguments: examples)
-    func defaultFormat(example: String) throws {
+    func defaultFormat(example: String) async throws {
         let config = "Examples/\(example)/dblambda.yaml"
-        let plain = try CLIRunner.run(["plan", config])
-        let markdown = try CLIRunner.run(["plan", config, "--format", "markdown"])
+        let plain = try await CLIRunner.run(["plan", config])
+        let markdown = try await CLIRunner.run(["plan", config, "--format", "markdown"])
         #expect(plain.status == 0)
         #expect(plain.stdout == markdown.stdout)
         #expect(plain.stdoutText.hasPrefix("# Database → Lambda integration plan: "))
     }
 
     @Test("json is one object with the four checklist steps in seed order and a reachable network", arguments: examples)
-    func json(example: String) throws {
-        let result = try CLIRunner.run(["plan", "Examples/\(example)/dblambda.yaml", "--format", "json"])
+    func json(example: String) async throws {
+        let result = try await CLIRunner.run(["plan", "Examples/\(example)/dblambda.yaml", "--format", "json"])
         #expect(result.status == 0, "\(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
         let checklist = try #require(object["checklist"] as? [[String: Any]])
@@ -94,55 +94,51 @@ struct PlanCommandTests {
     }
 
     @Test("a config written to a temporary folder plans in every format; the shell output passes bash -n")
-    func temporaryConfig() throws {
-        try Self.withFolder(["dblambda.yaml": Self.config]) { folder in
+    func temporaryConfig() async throws {
+        try await Self.withFolder(["dblambda.yaml": Self.config]) { folder in
             let path = folder.appendingPathComponent("dblambda.yaml").path
             for format in ["markdown", "json", "shell", "terraform"] {
-                let result = try CLIRunner.run(["plan", path, "--format", format])
+                let result = try await CLIRunner.run(["plan", path, "--format", format])
                 #expect(result.status == 0, "\(format): \(result.stderr)")
                 #expect(!result.stdout.isEmpty)
             }
-            let markdown = try CLIRunner.run(["plan", path]).stdoutText
+            let markdown = try await CLIRunner.run(["plan", path]).stdoutText
             #expect(markdown.contains("| Network | ❔ not checked |"))
             #expect(markdown.contains("`NETWORK_NOT_CHECKED`"))
-            let shell = try CLIRunner.run(["plan", path, "--format", "shell"]).stdoutText
+            let shell = try await CLIRunner.run(["plan", path, "--format", "shell"]).stdoutText
             let scriptURL = folder.appendingPathComponent("plan.sh")
             try Data(shell.utf8).write(to: scriptURL)
-            let bash = Process()
-            bash.executableURL = URL(fileURLWithPath: "/bin/bash")
-            bash.arguments = ["-n", scriptURL.path]
-            try bash.run()
-            bash.waitUntilExit()
-            #expect(bash.terminationStatus == 0)
-            let terraform = try CLIRunner.run(["plan", path, "--format", "terraform"]).stdoutText
+            let bash = try await CLIRunner.runProcess(URL(fileURLWithPath: "/bin/bash"), ["-n", scriptURL.path])
+            #expect(bash.status == 0, "\(bash.stderr)")
+            let terraform = try await CLIRunner.run(["plan", path, "--format", "terraform"]).stdoutText
             #expect(terraform.contains("resource \"aws_db_instance_role_association\" \"dblambda_cli_test\" {"))
         }
     }
 
     @Test("an unknown key is exit 2 with one line naming file, line and key")
-    func unknownKey() throws {
+    func unknownKey() async throws {
         let config = Self.config.replacingOccurrences(of: "    invocationType: Event", with: "    invocationTyp: Event")
-        try Self.withFolder(["dblambda.yaml": config]) { folder in
+        try await Self.withFolder(["dblambda.yaml": config]) { folder in
             let path = folder.appendingPathComponent("dblambda.yaml").path
-            let result = try CLIRunner.run(["plan", path])
+            let result = try await CLIRunner.run(["plan", path])
             Self.expectBadInput(result, prefix: "error: \(path):16: tables[0].invocationTyp: ")
         }
     }
 
     @Test("a wrong value is exit 2 with one line naming file, line and key")
-    func wrongValue() throws {
+    func wrongValue() async throws {
         let config = Self.config.replacingOccurrences(of: "invocationType: Event", with: "invocationType: Evnt")
-        try Self.withFolder(["dblambda.yaml": config]) { folder in
+        try await Self.withFolder(["dblambda.yaml": config]) { folder in
             let path = folder.appendingPathComponent("dblambda.yaml").path
-            let result = try CLIRunner.run(["plan", path])
+            let result = try await CLIRunner.run(["plan", path])
             Self.expectBadInput(result, prefix: "error: \(path):16: tables[0].invocationType: ")
             #expect(result.stderr.contains("Evnt"))
         }
     }
 
     @Test("a broken YAML file, a missing file, an outbox delivery and a bad format are exit 2 with one line")
-    func otherBadInput() throws {
-        try Self.withFolder(
+    func otherBadInput() async throws {
+        try await Self.withFolder(
             [
                 "broken.yaml": "version: 1\nname: [unclosed\n",
                 "outbox.yaml": Self.config.replacingOccurrences(of: "delivery: direct", with: "delivery: outbox"),
@@ -153,23 +149,23 @@ struct PlanCommandTests {
             ]
         ) { folder in
             let broken = folder.appendingPathComponent("broken.yaml").path
-            Self.expectBadInput(try CLIRunner.run(["plan", broken]), prefix: "error: \(broken)")
+            Self.expectBadInput(try await CLIRunner.run(["plan", broken]), prefix: "error: \(broken)")
             let missing = folder.appendingPathComponent("missing.yaml").path
-            Self.expectBadInput(try CLIRunner.run(["plan", missing]), prefix: "error: \(missing)")
+            Self.expectBadInput(try await CLIRunner.run(["plan", missing]), prefix: "error: \(missing)")
             let outbox = folder.appendingPathComponent("outbox.yaml").path
-            let outboxResult = try CLIRunner.run(["plan", outbox])
+            let outboxResult = try await CLIRunner.run(["plan", outbox])
             Self.expectBadInput(outboxResult, prefix: "error: \(outbox)")
             #expect(outboxResult.stderr.contains("delivery"))
             let mysql = folder.appendingPathComponent("mysql.yaml").path
-            let mysqlResult = try CLIRunner.run(["plan", mysql])
+            let mysqlResult = try await CLIRunner.run(["plan", mysql])
             Self.expectBadInput(mysqlResult, prefix: "error: \(mysql)")
             #expect(mysqlResult.stderr.contains("columns"))
             let good = folder.appendingPathComponent("good.yaml").path
             Self.expectBadInput(
-                try CLIRunner.run(["plan", good, "--format", "html"]),
+                try await CLIRunner.run(["plan", good, "--format", "html"]),
                 prefix: "error: --format must be one of markdown, json, shell, terraform, not 'html'"
             )
-            Self.expectBadInput(try CLIRunner.run(["plan"]), prefix: "error: ")
+            Self.expectBadInput(try await CLIRunner.run(["plan"]), prefix: "error: ")
         }
     }
 }

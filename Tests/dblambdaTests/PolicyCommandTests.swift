@@ -27,8 +27,10 @@ struct PolicyCommandTests {
     }
 
     @Test("policy trust prints the trust policy with sorted keys and both confused-deputy conditions")
-    func trust() throws {
-        let result = try CLIRunner.run(["policy", "trust", "--database", "arn:aws:rds:us-east-1:111122223333:db:main"])
+    func trust() async throws {
+        let result = try await CLIRunner.run([
+            "policy", "trust", "--database", "arn:aws:rds:us-east-1:111122223333:db:main",
+        ])
         #expect(result.status == 0)
         #expect(result.stderr.isEmpty)
         let compact = result.stdoutText.filter { !$0.isWhitespace }
@@ -36,13 +38,15 @@ struct PolicyCommandTests {
             compact
                 == #"{"Statement":[{"Action":"sts:AssumeRole","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:rds:us-east-1:111122223333:db:main"},"StringEquals":{"aws:SourceAccount":"111122223333"}},"Effect":"Allow","Principal":{"Service":"rds.amazonaws.com"},"Sid":"AllowRDSAssumeRole"}],"Version":"2012-10-17"}"#
         )
-        let again = try CLIRunner.run(["policy", "trust", "--database", "arn:aws:rds:us-east-1:111122223333:db:main"])
+        let again = try await CLIRunner.run([
+            "policy", "trust", "--database", "arn:aws:rds:us-east-1:111122223333:db:main",
+        ])
         #expect(again.stdout == result.stdout)
     }
 
     @Test("policy trust uses rds.amazonaws.com for a China cluster too")
-    func trustChina() throws {
-        let result = try CLIRunner.run([
+    func trustChina() async throws {
+        let result = try await CLIRunner.run([
             "policy", "trust", "--database", "arn:aws-cn:rds:cn-north-1:111122223333:cluster:c",
         ])
         #expect(result.status == 0)
@@ -51,8 +55,8 @@ struct PolicyCommandTests {
     }
 
     @Test("policy invoke lists bare and :* for each unqualified function and only the qualifier otherwise")
-    func invoke() throws {
-        let result = try CLIRunner.run([
+    func invoke() async throws {
+        let result = try await CLIRunner.run([
             "policy", "invoke", "--function", Self.function, "--function",
             "arn:aws:lambda:us-east-1:111122223333:function:billing:prod",
         ])
@@ -70,8 +74,8 @@ struct PolicyCommandTests {
     }
 
     @Test("policy resource prints one Allow with only the conditions asked for")
-    func resource() throws {
-        let plain = try CLIRunner.run([
+    func resource() async throws {
+        let plain = try await CLIRunner.run([
             "policy", "resource", "--function", Self.function, "--principal", Self.otherRole,
         ])
         #expect(plain.status == 0)
@@ -82,7 +86,7 @@ struct PolicyCommandTests {
         #expect(statements[0]["Condition"] == nil)
         #expect((statements[0]["Principal"] as? [String: String])?["AWS"] == Self.otherRole)
 
-        let bound = try CLIRunner.run([
+        let bound = try await CLIRunner.run([
             "policy", "resource", "--function", Self.function, "--principal", "rds.amazonaws.com",
             "--source-arn", "arn:aws:rds:us-east-1:111122223333:db:main", "--statement-id", "rds_1",
         ])
@@ -94,8 +98,8 @@ struct PolicyCommandTests {
     }
 
     @Test("policy resource --aws-cli prints the add-permission command line")
-    func awsCLI() throws {
-        let result = try CLIRunner.run([
+    func awsCLI() async throws {
+        let result = try await CLIRunner.run([
             "policy", "resource", "--function", Self.function + ":prod", "--principal", Self.otherRole,
             "--source-account", "444455556666", "--statement-id", "x-account", "--aws-cli",
         ])
@@ -147,21 +151,21 @@ struct PolicyCommandTests {
             ["policy", "trust"],
         ]
     )
-    func badInput(_ arguments: [String]) throws {
-        let result = try CLIRunner.run(arguments)
+    func badInput(_ arguments: [String]) async throws {
+        let result = try await CLIRunner.run(arguments)
         #expect(result.status == 2)
         #expect(result.stderrLines.count == 1)
         #expect(result.stderr.hasPrefix("error: "))
     }
 
     @Test("policy evaluate: the generated invoke policy allows bare and qualified, denies another function")
-    func evaluateGenerated() throws {
-        let generated = try CLIRunner.run(["policy", "invoke", "--function", Self.function])
+    func evaluateGenerated() async throws {
+        let generated = try await CLIRunner.run(["policy", "invoke", "--function", Self.function])
         let (directory, paths) = try Self.files(["invoke.json": generated.stdoutText])
         defer { try? FileManager.default.removeItem(at: directory) }
         let policy = try #require(paths["invoke.json"])
         for resource in [Self.function, Self.function + ":prod"] {
-            let result = try CLIRunner.run([
+            let result = try await CLIRunner.run([
                 "policy", "evaluate", "--action", "lambda:InvokeFunction", "--resource", resource, "--principal",
                 Self.role, "--identity-policy", policy,
             ])
@@ -172,7 +176,7 @@ struct PolicyCommandTests {
             #expect(matched.count == 1)
             #expect(matched.first?["sid"] as? String == "AllowInvokeFunction")
         }
-        let other = try CLIRunner.run([
+        let other = try await CLIRunner.run([
             "policy", "evaluate", "--action", "lambda:InvokeFunction", "--resource",
             "arn:aws:lambda:us-east-1:111122223333:function:billing", "--principal", Self.role, "--identity-policy",
             policy,
@@ -184,7 +188,7 @@ struct PolicyCommandTests {
     }
 
     @Test("policy evaluate: cross account needs both policies; an explicit deny exits 1")
-    func evaluateCrossAccount() throws {
+    func evaluateCrossAccount() async throws {
         let identity =
             #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"*"}]}"#
         let resource =
@@ -194,11 +198,11 @@ struct PolicyCommandTests {
         let (directory, paths) = try Self.files(["id.json": identity, "res.json": resource, "deny.json": deny])
         defer { try? FileManager.default.removeItem(at: directory) }
         let base = ["policy", "evaluate", "--action", "lambda:InvokeFunction", "--principal", Self.otherRole]
-        let onlyIdentity = try CLIRunner.run(
+        let onlyIdentity = try await CLIRunner.run(
             base + ["--resource", Self.function, "--identity-policy", paths["id.json"] ?? ""]
         )
         #expect(onlyIdentity.status == 1)
-        let both = try CLIRunner.run(
+        let both = try await CLIRunner.run(
             base + [
                 "--resource", Self.function, "--identity-policy", paths["id.json"] ?? "", "--resource-policy",
                 paths["res.json"] ?? "",
@@ -206,7 +210,7 @@ struct PolicyCommandTests {
         )
         #expect(both.status == 0)
         #expect(try Self.json(both)["decision"] as? String == "allow")
-        let denied = try CLIRunner.run([
+        let denied = try await CLIRunner.run([
             "policy", "evaluate", "--action", "lambda:InvokeFunction", "--principal", Self.role, "--resource",
             Self.function + ":prod", "--identity-policy", paths["id.json"] ?? "", "--identity-policy",
             paths["deny.json"] ?? "",
@@ -220,30 +224,35 @@ struct PolicyCommandTests {
     }
 
     @Test("policy evaluate: repeated --context keeps every value; ForAllValues/ForAnyValue on absent keys")
-    func evaluateContext() throws {
+    func evaluateContext() async throws {
         let forAll =
             #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:TagResource","Resource":"*","Condition":{"ForAllValues:StringEquals":{"aws:TagKeys":["team","env"]}}}]}"#
         let forAny =
             #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:TagResource","Resource":"*","Condition":{"ForAnyValue:StringEquals":{"aws:TagKeys":["team"]}}}]}"#
         let (directory, paths) = try Self.files(["all.json": forAll, "any.json": forAny])
         defer { try? FileManager.default.removeItem(at: directory) }
-        func run(_ file: String, _ context: [String]) throws -> Int32 {
-            try CLIRunner.run(
+        func run(_ file: String, _ context: [String]) async throws -> Int32 {
+            try await CLIRunner.run(
                 [
                     "policy", "evaluate", "--action", "lambda:TagResource", "--resource", Self.function, "--principal",
                     Self.role, "--identity-policy", paths[file] ?? "",
                 ] + context.flatMap { ["--context", $0] }
             ).status
         }
-        #expect(try run("all.json", ["aws:TagKeys=team", "aws:TagKeys=env"]) == 0)
-        #expect(try run("all.json", ["aws:TagKeys=team", "aws:TagKeys=cost"]) == 1)
-        #expect(try run("all.json", []) == 0)
-        #expect(try run("any.json", []) == 1)
-        #expect(try run("any.json", ["aws:TagKeys=cost", "aws:TagKeys=team"]) == 0)
+        let allKnown = try await run("all.json", ["aws:TagKeys=team", "aws:TagKeys=env"])
+        #expect(allKnown == 0)
+        let allUnknown = try await run("all.json", ["aws:TagKeys=team", "aws:TagKeys=cost"])
+        #expect(allUnknown == 1)
+        let allAbsent = try await run("all.json", [])
+        #expect(allAbsent == 0)
+        let anyAbsent = try await run("any.json", [])
+        #expect(anyAbsent == 1)
+        let anyMatching = try await run("any.json", ["aws:TagKeys=cost", "aws:TagKeys=team"])
+        #expect(anyMatching == 0)
     }
 
     @Test("policy lint: clean policy exits 0, grammar errors are findings with exit 1, bad JSON exits 2")
-    func lint() throws {
+    func lint() async throws {
         let clean =
             #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"\#(Self.function)"}]}"#
         let misspelt =
@@ -256,27 +265,27 @@ struct PolicyCommandTests {
             "clean.json": clean, "misspelt.json": misspelt, "legacy.json": legacy, "mixed.json": mixed, "bad.json": "{",
         ])
         defer { try? FileManager.default.removeItem(at: directory) }
-        let ok = try CLIRunner.run(["policy", "lint", paths["clean.json"] ?? ""])
+        let ok = try await CLIRunner.run(["policy", "lint", paths["clean.json"] ?? ""])
         #expect(ok.status == 0)
         #expect((try Self.json(ok)["findings"] as? [Any])?.isEmpty == true)
 
-        let bad = try CLIRunner.run(["policy", "lint", paths["misspelt.json"] ?? ""])
+        let bad = try await CLIRunner.run(["policy", "lint", paths["misspelt.json"] ?? ""])
         #expect(bad.status == 1)
         let findings = try #require(try Self.json(bad)["findings"] as? [[String: String]])
         #expect(findings.first?["severity"] == "error")
         #expect(findings.first?["findingType"] == "ERROR")
         #expect(findings.first?["path"] == "$.Statement[0].Effect")
 
-        let old = try CLIRunner.run(["policy", "lint", paths["legacy.json"] ?? ""])
+        let old = try await CLIRunner.run(["policy", "lint", paths["legacy.json"] ?? ""])
         #expect(old.status == 0)
         let oldFindings = try #require(try Self.json(old)["findings"] as? [[String: String]])
         #expect(oldFindings.allSatisfy { $0["severity"] != "error" })
 
-        let mix = try CLIRunner.run(["policy", "lint", paths["mixed.json"] ?? ""])
+        let mix = try await CLIRunner.run(["policy", "lint", paths["mixed.json"] ?? ""])
         #expect(mix.status == 1)
         #expect(mix.stdoutText.contains("MIXED_PRINCIPAL"))
 
-        let unparsable = try CLIRunner.run(["policy", "lint", paths["bad.json"] ?? ""])
+        let unparsable = try await CLIRunner.run(["policy", "lint", paths["bad.json"] ?? ""])
         #expect(unparsable.status == 2)
         #expect(unparsable.stderrLines.count == 1)
         #expect(unparsable.stdout.isEmpty)

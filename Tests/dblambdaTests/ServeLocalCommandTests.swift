@@ -2,12 +2,17 @@ import Foundation
 import Testing
 
 /// A running `dblambda serve-local` process.
-final class ServeLocalProcess {
+final class ServeLocalProcess: Sendable {
     let process: Process
     let port: Int
     let stdout: Pipe
 
-    init(_ arguments: [String]) throws {
+    /// Starts `serve-local`; waiting for its listening line happens on a dedicated thread, off the cooperative pool.
+    static func start(_ arguments: [String]) async throws -> ServeLocalProcess {
+        try await offCooperativePool { try ServeLocalProcess(arguments) }
+    }
+
+    private init(_ arguments: [String]) throws {
         stdout = Pipe()
         process = Process()
         process.executableURL = try CLIRunner.binary()
@@ -37,17 +42,20 @@ final class ServeLocalProcess {
     var url: String { "http://127.0.0.1:\(port)" }
 
     /// Sends `signal` and waits up to 10 seconds for the exit; returns the exit status, or nil when it did not exit.
-    func stop(with signal: Int32) -> Int32? {
+    func stop(with signal: Int32) async throws -> Int32? {
         kill(process.processIdentifier, signal)
-        let deadline = Date().addingTimeInterval(10)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        let process = process
         guard !process.isRunning else {
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            _ = try await offCooperativePool { process.waitUntilExit() }
             return nil
         }
-        process.waitUntilExit()
-        return process.terminationStatus
+        return try await offCooperativePool {
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
     }
 }
 
@@ -60,16 +68,16 @@ struct ServeLocalCommandTests {
     ]
 
     @Test("prints the real port for --port 0, answers a signed invoke with the command's output, exits 0 on SIGTERM")
-    func echoAndSIGTERM() throws {
-        let server = try ServeLocalProcess(["--handler", "cat; echo 'served by cat' >&2"] + Self.keys)
-        let result = try InvokeCommandTests.invoke(
+    func echoAndSIGTERM() async throws {
+        let server = try await ServeLocalProcess.start(["--handler", "cat; echo 'served by cat' >&2"] + Self.keys)
+        let result = try await InvokeCommandTests.invoke(
             [
                 "orders", "--endpoint-url", server.url, "--region", "us-east-1", "--payload", #"{"id":1,"url":"a/b"}"#,
                 "--log-type", "Tail",
             ],
             environment: Self.environment
         )
-        let status = server.stop(with: SIGTERM)
+        let status = try await server.stop(with: SIGTERM)
         #expect(result.status == 0, "\(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
         #expect(object["StatusCode"] as? Int == 200)
@@ -82,23 +90,23 @@ struct ServeLocalCommandTests {
     @Test(
         "a wrong secret is rejected (exit 1, InvalidSignatureException); a failing command is a function error; SIGINT exits 0"
     )
-    func rejectionsAndSIGINT() throws {
-        let server = try ServeLocalProcess(["--handler", "exit 4", "--function", "orders"] + Self.keys)
+    func rejectionsAndSIGINT() async throws {
+        let server = try await ServeLocalProcess.start(["--handler", "exit 4", "--function", "orders"] + Self.keys)
         var wrong = Self.environment
         wrong["AWS_SECRET_ACCESS_KEY"] = "not-the-secret"
-        let rejected = try InvokeCommandTests.invoke(
+        let rejected = try await InvokeCommandTests.invoke(
             ["orders", "--endpoint-url", server.url, "--region", "us-east-1", "--max-attempts", "1"],
             environment: wrong
         )
-        let failed = try InvokeCommandTests.invoke(
+        let failed = try await InvokeCommandTests.invoke(
             ["orders", "--endpoint-url", server.url, "--region", "us-east-1"],
             environment: Self.environment
         )
-        let unknown = try InvokeCommandTests.invoke(
+        let unknown = try await InvokeCommandTests.invoke(
             ["payments", "--endpoint-url", server.url, "--region", "us-east-1"],
             environment: Self.environment
         )
-        let status = server.stop(with: SIGINT)
+        let status = try await server.stop(with: SIGINT)
         #expect(rejected.status == 1)
         #expect(rejected.stderr.hasPrefix("error: InvalidSignatureException: "), "\(rejected.stderr)")
         #expect(failed.status == 1)
@@ -110,7 +118,7 @@ struct ServeLocalCommandTests {
     }
 
     @Test("--resource-policy denies a principal it does not name (AccessDeniedException) and allows one it names")
-    func resourcePolicy() throws {
+    func resourcePolicy() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "serve-local-\(UUID().uuidString)"
         )
@@ -128,40 +136,44 @@ struct ServeLocalCommandTests {
             "--handler", "cat", "--resource-policy", policy.path, "--account-id", "111122223333", "--region",
             "eu-west-1",
         ]
-        let allowedServer = try ServeLocalProcess(
+        let allowedServer = try await ServeLocalProcess.start(
             common + Self.keys + ["--principal", "arn:aws:iam::111122223333:role/db-invoke"]
         )
-        let allowed = try InvokeCommandTests.invoke(
+        let allowed = try await InvokeCommandTests.invoke(
             ["orders", "--endpoint-url", allowedServer.url, "--region", "eu-west-1", "--payload", "{}"],
             environment: Self.environment
         )
-        #expect(allowedServer.stop(with: SIGTERM) == 0)
-        let deniedServer = try ServeLocalProcess(
+        let allowedStatus = try await allowedServer.stop(with: SIGTERM)
+        #expect(allowedStatus == 0)
+        let deniedServer = try await ServeLocalProcess.start(
             common + Self.keys + ["--principal", "arn:aws:iam::111122223333:role/other"]
         )
-        let denied = try InvokeCommandTests.invoke(
+        let denied = try await InvokeCommandTests.invoke(
             ["orders", "--endpoint-url", deniedServer.url, "--region", "eu-west-1", "--payload", "{}"],
             environment: Self.environment
         )
-        #expect(deniedServer.stop(with: SIGTERM) == 0)
+        let deniedStatus = try await deniedServer.stop(with: SIGTERM)
+        #expect(deniedStatus == 0)
         #expect(allowed.status == 0, "\(allowed.stderr)")
         #expect(denied.status == 1)
         #expect(denied.stderr.hasPrefix("error: AccessDeniedException: User: arn:aws:iam::111122223333:role/other "))
     }
 
     @Test("bad usage is exit 2 with one error line: a non-loopback host, a key without its secret, a bad policy file")
-    func badUsage() throws {
-        let host = try CLIRunner.run(["serve-local", "--handler", "cat", "--host", "0.0.0.0", "--port", "0"])
+    func badUsage() async throws {
+        let host = try await CLIRunner.run(["serve-local", "--handler", "cat", "--host", "0.0.0.0", "--port", "0"])
         #expect(host.status == 2)
         #expect(host.stderrLines.count == 1)
         #expect(host.stderr.hasPrefix("error: nonLoopbackHost: host '0.0.0.0' is not a loopback address"))
-        let key = try CLIRunner.run(["serve-local", "--handler", "cat", "--access-key-id", "AKID"])
+        let key = try await CLIRunner.run(["serve-local", "--handler", "cat", "--access-key-id", "AKID"])
         #expect(key.status == 2)
         #expect(key.stderr == "error: --access-key-id and --secret-access-key must be given together\n")
-        let policy = try CLIRunner.run(["serve-local", "--handler", "cat", "--resource-policy", "/nonexistent.json"])
+        let policy = try await CLIRunner.run([
+            "serve-local", "--handler", "cat", "--resource-policy", "/nonexistent.json",
+        ])
         #expect(policy.status == 2)
         #expect(policy.stderrLines.count == 1)
-        let missing = try CLIRunner.run(["serve-local"])
+        let missing = try await CLIRunner.run(["serve-local"])
         #expect(missing.status == 2)
         #expect(missing.stdout.isEmpty)
     }

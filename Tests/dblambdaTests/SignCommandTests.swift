@@ -43,7 +43,7 @@ private func expectBadInput(
 @Suite("dblambda sign (black box)")
 struct SignCommandTests {
     @Test("a case of AWS's suite signs through the CLI exactly as expected")
-    func suiteCaseHeader() throws {
+    func suiteCaseHeader() async throws {
         let input: [String: Any] = [
             "method": "POST",
             "url": "https://example.amazonaws.com/?Param1=value1",
@@ -54,7 +54,7 @@ struct SignCommandTests {
             "service": "service",
             "date": "20150830T123600Z",
         ]
-        let result = try CLIRunner.sign(input)
+        let result = try await CLIRunner.sign(input)
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stderr.isEmpty)
         let objects = try CLIRunner.objects(result)
@@ -69,7 +69,7 @@ struct SignCommandTests {
 
         var presign = input
         presign["presignExpires"] = 3600
-        let presigned = try CLIRunner.objects(try CLIRunner.sign(presign))
+        let presigned = try CLIRunner.objects(try await CLIRunner.sign(presign))
         try #require(presigned.count == 1)
         #expect(Set(presigned[0].keys) == ["canonicalRequest", "presignedUrl", "signature", "stringToSign"])
         #expect(presigned[0]["canonicalRequest"] == (try fixture("post-vanilla-query", "query-canonical-request.txt")))
@@ -80,8 +80,8 @@ struct SignCommandTests {
     }
 
     @Test("the README's example file signs, with sorted keys and unescaped slashes")
-    func exampleFile() throws {
-        let result = try CLIRunner.run(["sign", "--input", "Examples/sign-request.json"])
+    func exampleFile() async throws {
+        let result = try await CLIRunner.run(["sign", "--input", "Examples/sign-request.json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let objects = try CLIRunner.objects(result)
         try #require(objects.count == 1)
@@ -92,12 +92,13 @@ struct SignCommandTests {
         let positions = keys.compactMap { result.stdoutText.range(of: $0)?.lowerBound }
         #expect(positions.count == 4 && positions == positions.sorted())
         // Stable: the same input gives the same bytes.
-        #expect(try CLIRunner.run(["sign", "--input", "Examples/sign-request.json"]).stdout == result.stdout)
+        let fromFile = try await CLIRunner.run(["sign", "--input", "Examples/sign-request.json"])
+        #expect(fromFile.stdout == result.stdout)
     }
 
     @Test("unsigned payload signs X-Amz-Content-SHA256: UNSIGNED-PAYLOAD")
-    func unsignedPayload() throws {
-        let objects = try CLIRunner.objects(try CLIRunner.sign(baseInput(["unsignedPayload": true])))
+    func unsignedPayload() async throws {
+        let objects = try CLIRunner.objects(try await CLIRunner.sign(baseInput(["unsignedPayload": true])))
         let canonical = try #require(objects.first?["canonicalRequest"])
         #expect(canonical.hasSuffix("\nUNSIGNED-PAYLOAD"))
         #expect(canonical.contains("\nx-amz-content-sha256:UNSIGNED-PAYLOAD\n"))
@@ -108,11 +109,13 @@ struct SignCommandTests {
     }
 
     @Test("a session token is signed in the header and in the presigned query")
-    func sessionToken() throws {
+    func sessionToken() async throws {
         let token = "FQoGZXIvYXdzEXAMPLE/token+=="
-        let header = try CLIRunner.objects(try CLIRunner.sign(baseInput(["sessionToken": token])))
+        let header = try CLIRunner.objects(try await CLIRunner.sign(baseInput(["sessionToken": token])))
         #expect(header.first?["canonicalRequest"]?.contains("\nx-amz-security-token:\(token)\n") == true)
-        let query = try CLIRunner.objects(try CLIRunner.sign(baseInput(["sessionToken": token, "presignExpires": 60])))
+        let query = try CLIRunner.objects(
+            try await CLIRunner.sign(baseInput(["sessionToken": token, "presignExpires": 60]))
+        )
         let url = try #require(query.first?["presignedUrl"])
         #expect(url.contains("&X-Amz-Security-Token=FQoGZXIvYXdzEXAMPLE%2Ftoken%2B%3D%3D&X-Amz-Signature="))
         #expect(
@@ -121,12 +124,12 @@ struct SignCommandTests {
     }
 
     @Test("an array of inputs gives one output object per input, in order")
-    func arrayInput() throws {
+    func arrayInput() async throws {
         let inputs = [
             baseInput(["presignExpires": 300]), baseInput(["bodyBase64": "AAEC/w==", "body": NSNull()]),
             baseInput(["region": "eu-west-1", "extraField": "ignored"]),
         ]
-        let result = try CLIRunner.sign(inputs)
+        let result = try await CLIRunner.sign(inputs)
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let objects = try CLIRunner.objects(result)
         try #require(objects.count == 3)
@@ -141,34 +144,40 @@ struct SignCommandTests {
     }
 
     @Test("bad input exits 2 with one error line naming the JSON path")
-    func badInputs() throws {
-        expectBadInput(try CLIRunner.run(["sign", "--input", "-"], stdin: Data("{not json".utf8)), mentioning: "JSON")
+    func badInputs() async throws {
+        expectBadInput(
+            try await CLIRunner.run(["sign", "--input", "-"], stdin: Data("{not json".utf8)),
+            mentioning: "JSON"
+        )
         var missingRegion = baseInput()
         missingRegion["region"] = nil
-        expectBadInput(try CLIRunner.sign([baseInput(), missingRegion]), mentioning: "$[1].region")
+        expectBadInput(try await CLIRunner.sign([baseInput(), missingRegion]), mentioning: "$[1].region")
         expectBadInput(
-            try CLIRunner.sign(baseInput(["bodyBase64": "***", "body": NSNull()])),
+            try await CLIRunner.sign(baseInput(["bodyBase64": "***", "body": NSNull()])),
             mentioning: "$.bodyBase64"
         )
-        expectBadInput(try CLIRunner.sign(baseInput(["date": "2015-08-30T12:36:00Z"])), mentioning: "$.date")
-        expectBadInput(try CLIRunner.sign(baseInput(["date": "20150230T123600Z"])), mentioning: "$.date")
-        expectBadInput(try CLIRunner.sign(baseInput(["url": "not a url"])), mentioning: "$.url")
-        expectBadInput(try CLIRunner.sign(baseInput(["presignExpires": 0])), mentioning: "$.presignExpires")
-        expectBadInput(try CLIRunner.sign(baseInput(["presignExpires": 604_801])), mentioning: "$.presignExpires")
-        expectBadInput(try CLIRunner.sign(baseInput(["unsignedPayload": "yes"])), mentioning: "$.unsignedPayload")
-        expectBadInput(try CLIRunner.sign(baseInput(["headers": [["Bad Name", "v"]]])), mentioning: "$.headers[0][0]")
-        expectBadInput(try CLIRunner.sign(baseInput(["headers": [["Only-Name"]]])), mentioning: "$.headers[0]")
-        expectBadInput(try CLIRunner.sign([baseInput(), 42]), mentioning: "$[1]")
-        expectBadInput(try CLIRunner.sign(baseInput(["region": 5])), mentioning: "$.region")
+        expectBadInput(try await CLIRunner.sign(baseInput(["date": "2015-08-30T12:36:00Z"])), mentioning: "$.date")
+        expectBadInput(try await CLIRunner.sign(baseInput(["date": "20150230T123600Z"])), mentioning: "$.date")
+        expectBadInput(try await CLIRunner.sign(baseInput(["url": "not a url"])), mentioning: "$.url")
+        expectBadInput(try await CLIRunner.sign(baseInput(["presignExpires": 0])), mentioning: "$.presignExpires")
+        expectBadInput(try await CLIRunner.sign(baseInput(["presignExpires": 604_801])), mentioning: "$.presignExpires")
+        expectBadInput(try await CLIRunner.sign(baseInput(["unsignedPayload": "yes"])), mentioning: "$.unsignedPayload")
         expectBadInput(
-            try CLIRunner.run(["sign", "--input", "/nonexistent/input.json"]),
+            try await CLIRunner.sign(baseInput(["headers": [["Bad Name", "v"]]])),
+            mentioning: "$.headers[0][0]"
+        )
+        expectBadInput(try await CLIRunner.sign(baseInput(["headers": [["Only-Name"]]])), mentioning: "$.headers[0]")
+        expectBadInput(try await CLIRunner.sign([baseInput(), 42]), mentioning: "$[1]")
+        expectBadInput(try await CLIRunner.sign(baseInput(["region": 5])), mentioning: "$.region")
+        expectBadInput(
+            try await CLIRunner.run(["sign", "--input", "/nonexistent/input.json"]),
             mentioning: "/nonexistent/input.json"
         )
     }
 
     @Test("a bad input never leaks the secret key into the error line")
-    func errorsDoNotLeakSecrets() throws {
-        let result = try CLIRunner.sign(baseInput(["date": "bad", "sessionToken": "SECRET-TOKEN-VALUE"]))
+    func errorsDoNotLeakSecrets() async throws {
+        let result = try await CLIRunner.sign(baseInput(["date": "bad", "sessionToken": "SECRET-TOKEN-VALUE"]))
         expectBadInput(result)
         #expect(!result.stderr.contains("wJalrXUtnFEMI"))
         #expect(!result.stderr.contains("SECRET-TOKEN-VALUE"))
@@ -181,13 +190,13 @@ struct SignCommandTests {
             ["sign", "--bogus"],
         ]
     )
-    func usageErrors(arguments: [String]) throws {
-        expectBadInput(try CLIRunner.run(arguments))
+    func usageErrors(arguments: [String]) async throws {
+        expectBadInput(try await CLIRunner.run(arguments))
     }
 
     @Test("help goes to standard output with exit 0", arguments: [["--help"], ["sign", "--help"], ["help", "sign"]])
-    func help(arguments: [String]) throws {
-        let result = try CLIRunner.run(arguments)
+    func help(arguments: [String]) async throws {
+        let result = try await CLIRunner.run(arguments)
         #expect(result.status == 0)
         #expect(result.stderr.isEmpty)
         #expect(result.stdoutText.contains("USAGE:"))

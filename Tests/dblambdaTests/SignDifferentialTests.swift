@@ -6,44 +6,22 @@ import Testing
 /// Runs when botocore is importable; under `CI=true` a missing python3/botocore fails.
 @Suite("dblambda sign against botocore (black box)")
 struct SignDifferentialTests {
-    static var shouldRun: Bool {
+    static func shouldRun() async -> Bool {
         if ProcessInfo.processInfo.environment["CI"] == "true" { return true }
-        return (try? python(["-c", "import botocore"]).status) == 0
+        return (try? await python(["-c", "import botocore"]).status) == 0
     }
 
-    static func python(_ arguments: [String]) throws -> (status: Int32, output: Data, error: String) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "dblambda-py-\(UUID().uuidString)"
-        )
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let outURL = directory.appendingPathComponent("stdout")
-        let errURL = directory.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL)
-        let err = try FileHandle(forWritingTo: errURL)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        return (
-            process.terminationStatus, try Data(contentsOf: outURL),
-            String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
-        )
+    static func python(_ arguments: [String]) async throws -> (status: Int32, output: Data, error: String) {
+        let result = try await CLIRunner.runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3"] + arguments)
+        return (result.status, result.stdout, result.stderr)
     }
 
-    @Test("the CLI agrees with botocore on 1 000 seeded random requests", .enabled(if: shouldRun))
-    func agreesWithBotocore() throws {
+    @Test("the CLI agrees with botocore on 1 000 seeded random requests", .enabled { await shouldRun() })
+    func agreesWithBotocore() async throws {
         let script = CLIRunner.repositoryRoot.appendingPathComponent(
             "Tests/DBLambdaSigV4Tests/Differential/botocore_sigv4.py"
         )
-        let generated = try Self.python([script.path, "--seed", "7", "--count", "1000"])
+        let generated = try await Self.python([script.path, "--seed", "7", "--count", "1000"])
         try #require(generated.status == 0, "python3/botocore failed: \(generated.error)")
         var inputs: [Any] = []
         var expected: [[String: Any]] = []
@@ -52,7 +30,7 @@ struct SignDifferentialTests {
             inputs.append(try #require(object["input"]))
             expected.append(object)
         }
-        let result = try CLIRunner.sign(inputs)
+        let result = try await CLIRunner.sign(inputs)
         try #require(result.status == 0, "stderr: \(result.stderr)")
         let outputs = try CLIRunner.objects(result)
         try #require(outputs.count == expected.count)

@@ -73,7 +73,7 @@ struct VerifyCommandTests {
         config: String,
         _ arguments: [String],
         environment: [String: String] = credentials
-    ) throws -> (result: CLIRunner.Result, path: String) {
+    ) async throws -> (result: CLIRunner.Result, path: String) {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("verify-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: home) }
@@ -81,28 +81,7 @@ struct VerifyCommandTests {
         try Data(config.utf8).write(to: configURL)
         var environment = environment
         environment["HOME"] = home.path
-        let outURL = home.appendingPathComponent("stdout")
-        let errURL = home.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let output = try FileHandle(forWritingTo: outURL)
-        let error = try FileHandle(forWritingTo: errURL)
-        let process = Process()
-        process.executableURL = try CLIRunner.binary()
-        process.arguments = ["verify", configURL.path] + arguments
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        process.waitUntilExit()
-        try output.close()
-        try error.close()
-        let result = CLIRunner.Result(
-            status: process.terminationStatus,
-            stdout: try Data(contentsOf: outURL),
-            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
-        )
+        let result = try await CLIRunner.run(["verify", configURL.path] + arguments, environment: environment)
         return (result, configURL.path)
     }
 
@@ -115,36 +94,29 @@ struct VerifyCommandTests {
     }
 
     @Test("a function the credentials may invoke in moto: exit 0, permission-assignment verified")
-    func verifiedAgainstMoto() throws {
+    func verifiedAgainstMoto() async throws {
         var environment = ProcessInfo.processInfo.environment
         environment["MOTO_ENDPOINT"] = Self.motoEndpoint
-        let setup = Process()
-        let pipe = Pipe()
-        let errors = Pipe()
-        setup.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        setup.arguments = ["python3", "-c", Self.motoSetup]
-        setup.environment = environment
-        setup.standardOutput = pipe
-        setup.standardError = errors
-        try setup.run()
-        let arnData = pipe.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        setup.waitUntilExit()
-        guard setup.terminationStatus == 0 else {
+        let setup = try await CLIRunner.runProcess(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            ["python3", "-c", Self.motoSetup],
+            environment: environment
+        )
+        guard setup.status == 0 else {
             throw Failure(
                 description: "moto setup failed (is moto running at MOTO_ENDPOINT=\(Self.motoEndpoint)?): "
-                    + String(decoding: errorData, as: UTF8.self).suffix(600)
+                    + setup.stderr.suffix(600)
             )
         }
-        let arn = String(decoding: arnData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let arn = setup.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(arn.hasPrefix("arn:aws:lambda:us-east-1:123456789012:function:verify-cli-"))
         // Another suite may turn moto's signature checks on for a moment: retry only that answer.
         var attempt = 0
-        var run = try Self.verify(config: Self.config(functionARN: arn), ["--endpoint-url", Self.motoEndpoint])
+        var run = try await Self.verify(config: Self.config(functionARN: arn), ["--endpoint-url", Self.motoEndpoint])
         while run.result.status != 0, run.result.stderr.contains("403"), attempt < 40 {
             attempt += 1
-            Thread.sleep(forTimeInterval: 0.5)
-            run = try Self.verify(config: Self.config(functionARN: arn), ["--endpoint-url", Self.motoEndpoint])
+            try await Task.sleep(for: .milliseconds(500))
+            run = try await Self.verify(config: Self.config(functionARN: arn), ["--endpoint-url", Self.motoEndpoint])
         }
         #expect(run.result.status == 0, "\(run.result.stderr)")
         #expect(run.result.stderr.isEmpty)
@@ -158,7 +130,7 @@ struct VerifyCommandTests {
     }
 
     @Test("Lambda answers AccessDeniedException: exit 1, one error line, the checklist says failed")
-    func denied() throws {
+    func denied() async throws {
         let reply = ScriptedPythonServer.Reply(
             status: 403,
             headers: [
@@ -168,9 +140,12 @@ struct VerifyCommandTests {
             body: #"{"Message":"User: arn:aws:sts::123456789012:assumed-role/verify-db-invoke/s is not authorized "#
                 + #"to perform: lambda:InvokeFunction"}"#
         )
-        try InvokeCommandTests.withServer([reply]) { server in
+        try await InvokeCommandTests.withServer([reply]) { server in
             let arn = "arn:aws:lambda:eu-west-1:123456789012:function:verify-denied:live"
-            let (result, _) = try Self.verify(config: Self.config(functionARN: arn), ["--endpoint-url", server.url])
+            let (result, _) = try await Self.verify(
+                config: Self.config(functionARN: arn),
+                ["--endpoint-url", server.url]
+            )
             #expect(result.status == 1, "\(result.stderr)")
             #expect(result.stderrLines.count == 1)
             #expect(result.stderr.hasPrefix("error: DryRun invoke of \(arn) failed"))
@@ -189,26 +164,26 @@ struct VerifyCommandTests {
     }
 
     @Test("--region overrides the function ARN's region in the signature scope")
-    func regionOption() throws {
+    func regionOption() async throws {
         let reply = ScriptedPythonServer.Reply(status: 204, headers: [["x-amzn-RequestId", "req-ok"]])
-        try InvokeCommandTests.withServer([reply]) { server in
+        try await InvokeCommandTests.withServer([reply]) { server in
             let arn = "arn:aws:lambda:eu-west-1:123456789012:function:verify-region"
-            let (result, _) = try Self.verify(
+            let (result, _) = try await Self.verify(
                 config: Self.config(functionARN: arn),
                 ["--endpoint-url", server.url, "--region", "eu-west-1"]
             )
             #expect(result.status == 0, "\(result.stderr)")
             let (_, verification) = try Self.output(result)
             #expect(verification["requestID"] as? String == "req-ok")
-            let bad = try Self.verify(config: Self.config(functionARN: arn), ["--region", "not a region"]).result
+            let bad = try await Self.verify(config: Self.config(functionARN: arn), ["--region", "not a region"]).result
             #expect(bad.status == 2)
             #expect(bad.stderrLines.count == 1)
         }
     }
 
     @Test("a bad config is exit 2 with one line and nothing is sent")
-    func badConfig() throws {
-        let (result, path) = try Self.verify(
+    func badConfig() async throws {
+        let (result, path) = try await Self.verify(
             config: Self.config(functionARN: "arn:aws:lambda:us-east-1:123456789012:function:f")
                 .replacingOccurrences(of: "engine: postgres", with: "engine: oracle"),
             ["--endpoint-url", "http://127.0.0.1:9"]
