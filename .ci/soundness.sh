@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "== swift format lint --strict"
-swift format lint --strict --parallel -r Sources Tests Benchmarks/Benchmarks Examples/Sources
+swift format lint --strict --parallel -r Sources Tests Benchmarks/Benchmarks Examples/Sources Fuzz/Package.swift Fuzz/Sources
 echo "== forbidden constructs in library code"
 bad=$(grep -rnE 'try!|fatalError\(|(^|[^A-Za-z_.])print\(' Sources --include='*.swift' \
     | grep -v '^Sources/dblambda/' | grep -vE '^[^:]+:[0-9]+:[[:space:]]*//' || true)
