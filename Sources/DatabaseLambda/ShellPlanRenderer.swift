@@ -391,7 +391,7 @@ enum PlanCommands {
     static func extraParameterChanges(_ plan: IntegrationPlan) -> [ParameterChange] {
         plan.parameterChanges.filter { change in
             !plan.roleAssociation.steps.contains { step in
-                step.arguments.contains { parseParameterShorthand($0)?.name == change.name }
+                step.arguments.contains { parseParametersArgument($0)?.name == change.name }
             }
         }
     }
@@ -419,41 +419,16 @@ enum PlanCommands {
         return parameter.jsonString()
     }
 
-    /// Reads one `--parameters` value: the JSON form `[{"ParameterName":…,"ParameterValue":…,"ApplyMethod":…}]`
-    /// the role association step of Aurora MySQL writes, or the shorthand `ParameterName=N,ParameterValue=V,
-    /// ApplyMethod=M` (the value may hold commas).
-    static func parseParameterShorthand(_ text: String) -> (name: String, value: String, applyMethod: String)? {
-        if text.hasPrefix("[") {
-            guard case .array(let items)? = try? JSONValue(parsing: text), items.count == 1,
-                case .object(let members) = items[0],
-                case .string(let name)? = members["ParameterName"],
-                case .string(let value)? = members["ParameterValue"],
-                case .string(let method)? = members["ApplyMethod"]
-            else { return nil }
-            return (name, value, method)
-        }
-        let prefix = "ParameterName="
-        guard text.hasPrefix(prefix),
-            let value = ranges(of: ",ParameterValue=", in: text).first,
-            let method = ranges(of: ",ApplyMethod=", in: text).last,
-            value.upperBound <= method.lowerBound
+    /// Reads the `--parameters` value of a role association step: the JSON form
+    /// `[{"ParameterName":…,"ParameterValue":…,"ApplyMethod":…}]` that ``RoleAssociation`` writes.
+    static func parseParametersArgument(_ text: String) -> (name: String, value: String, applyMethod: String)? {
+        guard case .array(let items)? = try? JSONValue(parsing: text), items.count == 1,
+            case .object(let members) = items[0],
+            case .string(let name)? = members["ParameterName"],
+            case .string(let value)? = members["ParameterValue"],
+            case .string(let method)? = members["ApplyMethod"]
         else { return nil }
-        let name = text[text.index(text.startIndex, offsetBy: prefix.count)..<value.lowerBound]
-        return (String(name), String(text[value.upperBound..<method.lowerBound]), String(text[method.upperBound...]))
-    }
-
-    /// Every range where `needle` occurs in `text`, in order.
-    static func ranges(of needle: String, in text: String) -> [Range<String.Index>] {
-        var result: [Range<String.Index>] = []
-        var start = text.startIndex
-        while start < text.endIndex {
-            if text[start...].hasPrefix(needle) {
-                let end = text.index(start, offsetBy: needle.count)
-                result.append(start..<end)
-            }
-            start = text.index(after: start)
-        }
-        return result
+        return (name, value, method)
     }
 
     static func modifyParameterGroup(_ plan: IntegrationPlan, _ change: ParameterChange) -> [String] {

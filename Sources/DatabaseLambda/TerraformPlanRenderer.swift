@@ -128,7 +128,7 @@ enum TerraformPlanRenderer: Sendable {
                 let groupIndex = step.arguments.firstIndex(where: { $0.hasSuffix("-parameter-group-name") }),
                 groupIndex + 1 < step.arguments.count
             else { continue }
-            guard let (name, value, applyMethod) = PlanCommands.parseParameterShorthand(step.arguments[index + 1])
+            guard let (name, value, applyMethod) = PlanCommands.parseParametersArgument(step.arguments[index + 1])
             else { continue }
             let reference = value == plan.roleARN.description ? "aws_iam_role.\(label).arn" : HCL.string(value)
             result.append(
