@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "DBLambdaTesting", targets: ["DBLambdaTesting"]),
         .library(name: "DBLambdaLocal", targets: ["DBLambdaLocal"]),
         .library(name: "DatabaseLambda", targets: ["DatabaseLambda"]),
+        .library(name: "DBLambdaRelay", targets: ["DBLambdaRelay"]),
         .executable(name: "dblambda", targets: ["dblambda"]),
     ],
     dependencies: [
@@ -40,6 +41,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.25.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     ],
     targets: [
         // MARK: Libraries
@@ -134,6 +138,23 @@ let package = Package(
             ]
         ),
 
+        // MARK: Outbox relay
+        .target(
+            name: "DBLambdaRelay",
+            dependencies: [
+                "DatabaseLambda",
+                "DBLambdaCore",
+                "DBLambdaEvents",
+                "DBLambdaPayload",
+                "DBLambdaSQL",
+                "DBLambdaInvoke",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+
         // MARK: Command-line tool
         .executableTarget(
             name: "dblambda",
@@ -150,7 +171,9 @@ let package = Package(
                 "DBLambdaInvoke",
                 "DBLambdaLocal",
                 "DatabaseLambda",
+                "DBLambdaRelay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -273,8 +296,27 @@ let package = Package(
                 "DBLambdaHTTP",
                 "DBLambdaSigV4",
                 "LoopbackHTTPServer",
+                "DBLambdaRelay",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        .testTarget(
+            name: "DBLambdaRelayTests",
+            dependencies: [
+                "DBLambdaRelay",
+                "DatabaseLambda",
+                "DBLambdaCore",
+                "DBLambdaEvents",
+                "DBLambdaPayload",
+                "DBLambdaInvoke",
+                "DBLambdaTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "dblambdaTests", dependencies: ["dblambda"]),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of the Fuzz/ package and runs each for a time or a number of runs.
 #
-#   .ci/fuzz.sh [--release] [--seconds N | --runs N] [TARGET...]   fuzz (default: --seconds 20, every target)
+#   .ci/fuzz.sh [--release] [--seconds N | --runs N] [--seed N] [TARGET...]   fuzz (default: --seconds 20, all)
 #   .ci/fuzz.sh [--release] --minimize TARGET FILE                 minimise a crashing input (-minimize_crash=1)
 #
 # The build is `-c debug` (as CI runs it); --release builds `-c release` with the same sanitizers (Swift's
@@ -11,8 +11,10 @@
 # fuzzes a temporary copy of its seed corpus (Fuzz/Corpus/<Target>/, which therefore never changes) with its
 # dictionary. A new crash, timeout or out-of-memory input is written to Fuzz/Crashes/<Target>/ and the script
 # exits 1 after printing, per target: executions, exec/s, coverage (cov/ft of libFuzzer's last status line) and
-# crashes. --no-build runs the binaries already built. Environment: FUZZ_JOBS_LOG_DIR keeps the libFuzzer logs
-# there (default: a temporary directory, removed unless a target failed).
+# crashes. `--runs N --seed N` is reproducible (CI runs it so: same binary, same corpus, same seed and Swift's
+# deterministic hashing give the same inputs on every machine). --no-build runs the binaries already built.
+# Environment: FUZZ_JOBS_LOG_DIR keeps the libFuzzer logs there (default: a temporary directory, removed unless
+# a target failed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,16 +22,18 @@ all_targets=(FuzzEvents FuzzPolicy FuzzARN FuzzNetwork FuzzSharedConfig FuzzInvo
 mode=(-max_total_time=20)
 configuration=debug
 build=1
+seed=()
 targets=()
 minimize=()
 while (($#)); do
     case $1 in
         --seconds) mode=("-max_total_time=${2:?--seconds needs a value}"); shift 2 ;;
         --runs) mode=("-runs=${2:?--runs needs a value}"); shift 2 ;;
+        --seed) seed=("-seed=${2:?--seed needs a value}"); shift 2 ;;
         --release) configuration=release; shift ;;
         --no-build) build=0; shift ;;
         --minimize) minimize=("${2:?--minimize TARGET FILE}" "${3:?--minimize TARGET FILE}"); shift 3 ;;
-        -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "fuzz: unknown option $1" >&2; exit 2 ;;
         *) targets+=("$1"); shift ;;
     esac
@@ -70,6 +74,10 @@ options() {
 # Leak reports are off: the Swift runtime's caches look like leaks to LeakSanitizer. Memory growth is still
 # caught by -rss_limit_mb, and every trap, overflow and ASan error is a crash.
 common=(-print_final_stats=1 -detect_leaks=0 -timeout=30 -rss_limit_mb=4096)
+# Swift's own crash handler would run inside ASan and hide the real report (it shows as an "unknown-crash" in
+# memserver_read): let libFuzzer and ASan report traps and overflows themselves. Deterministic hashing makes
+# Dictionary and Set order, hence coverage and the inputs libFuzzer derives from it, the same on every run.
+export SWIFT_BACKTRACE=enable=no SWIFT_DETERMINISTIC_HASHING=1
 
 if ((${#minimize[@]})); then
     target=${minimize[0]} input=${minimize[1]}
@@ -105,7 +113,7 @@ for target in "${targets[@]}"; do
     echo "== $target (${mode[*]})"
     status=0
     # shellcheck disable=SC2046 # options() prints zero or one word
-    FUZZ_SCRATCH_DIR=$scratch "$bin/$target" "${common[@]}" "${mode[@]}" -dict="$dict" -artifact_prefix="$crashes/" $(options "$target") \
+    FUZZ_SCRATCH_DIR=$scratch "$bin/$target" "${common[@]}" "${mode[@]}" ${seed[@]+"${seed[@]}"} -dict="$dict" -artifact_prefix="$crashes/" $(options "$target") \
         "$work" >>"$log" 2>&1 || status=$?
     rm -rf "$work" "$dict" "$scratch"
     after=$(find "$crashes" -type f | wc -l)
@@ -123,8 +131,8 @@ for target in "${targets[@]}"; do
     summary+=("$line")
     if ((status != 0 || new > 0 || regressed)); then
         failed+=("$target")
-        grep -E '^(==[0-9]+==ERROR|SUMMARY|Fatal error|.*fuzz property violated|artifact_prefix|Test unit written)' \
-            "$log" | head -n 8 >&2 || true
+        grep -E '^(==[0-9]+==ERROR|SUMMARY|Fatal error|.*fuzz property violated|artifact_prefix|Test unit written| +#[0-9]+ )' \
+            "$log" | head -n 40 >&2 || true
     fi
 done
 

@@ -1,0 +1,1 @@
+// The relay arrives in the files beside this one.

@@ -1,0 +1,1 @@
+// The relay's unit tests arrive in the files beside this one.
