@@ -20,6 +20,10 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.3.0"),
+        // The relay benchmark (`run.sh relay`): writers on PostgresNIO, latencies in an HdrHistogram.
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
     ],
     targets: [
         .executableTarget(
@@ -72,6 +76,24 @@ let package = Package(
             ],
             path: "Benchmarks/InvokeBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // A plain release executable, not an ordo-one benchmark: it measures a sustained pipeline (writers →
+        // PostgreSQL outbox → OutboxRelay → local Lambda) for seconds at a time, run by `run.sh relay`.
+        .executableTarget(
+            name: "RelayBenchmark",
+            dependencies: [
+                .product(name: "DBLambdaCore", package: rootPackage),
+                .product(name: "DBLambdaCredentials", package: rootPackage),
+                .product(name: "DBLambdaHTTP", package: rootPackage),
+                .product(name: "DBLambdaInvoke", package: rootPackage),
+                .product(name: "DBLambdaLocal", package: rootPackage),
+                .product(name: "DBLambdaRelay", package: rootPackage),
+                .product(name: "DBLambdaSQL", package: rootPackage),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/RelayBenchmark"
         ),
     ]
 )

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks/run.sh NAME — runs one benchmark and its peer in the same run and ends with one line
-# `NAME: ours X/s, PEER Y/s, ratio Z` (or `NAME: ours X ms` without a peer). NAME: sigv4, events, network, iam, invoke.
+# `NAME: ours X/s, PEER Y/s, ratio Z` (or `NAME: ours X ms` without a peer).
+# NAME: sigv4, events, network, iam, invoke, relay.
 set -euo pipefail
 cd "$(dirname "$0")"
 name=${1:-}
@@ -151,8 +152,66 @@ print(f"invoke: ours {ours128:.0f}/s, boto3 {theirs128:.0f}/s, ratio {ours128 / 
       f"per CPU-second ours {n / cpu:.0f}, boto3 {5000 / peer_cpu:.0f}, ratio {(n / cpu) / (5000 / peer_cpu):.1f}")
 PY
     ;;
+relay)
+    # The outbox relay end to end (Sources/RelayBenchmark): writers → PostgreSQL (outbox trigger) → OutboxRelay →
+    # LocalLambdaServer, all on loopback, against the insert rate the same writers and trigger reach without a relay.
+    # Its own PostgreSQL (port RELAY_BENCH_PG_PORT, default 55442, data under /tmp/dblambda-bench-relay), started
+    # and removed with .ci/services.sh's functions: the dev/CI server on 55432 is never touched.
+    export RELAY_BENCH_PG_PORT=${RELAY_BENCH_PG_PORT:-55442}
+    export SVC_DIR=${RELAY_BENCH_SVC_DIR:-/tmp/dblambda-bench-relay} SVC_SERVICES=postgres PG_PORT=$RELAY_BENCH_PG_PORT
+    # shellcheck source=../.ci/services.sh
+    source ../.ci/services.sh
+    out=$(mktemp)
+    trap 'rm -f "$out"' EXIT
+    if ! swift build -c release --product RelayBenchmark >"$out" 2>&1; then
+        cat "$out" >&2
+        exit 1
+    fi
+    trap 'svc_stop_all; rm -f "$out"' EXIT
+    mkdir -p "$SVC_DIR"
+    svc_start_pg
+    echo "detail: load before: $(uptime | sed 's/.*load average: //')"
+    PGOPTIONS='-c client_min_messages=warning' .build/release/RelayBenchmark | tee "$out"
+    echo "detail: load after: $(uptime | sed 's/.*load average: //')"
+    python3 - "$out" <<'PY'
+import re, sys
+runs = [dict(re.findall(r"(\w+)=(\S+)", line)) for line in open(sys.argv[1]) if line.startswith("RELAYBENCH ")]
+base = next(r for r in runs if r["phase"] == "baseline")
+relay = {int(r["batch"]): r for r in runs if r["phase"] == "relay"}
+drain = {int(r["batch"]): r for r in runs if r["phase"] == "drain"}
+paced = [r for r in runs if r["phase"] == "paced"]
+print(f"detail: database alone ({base['writers']} writers, outbox trigger, no relay): "
+      f"{float(base['inserts_per_s']):.0f} inserts/s, {base['cpu_machine']} cores busy")
+for r in (r for r in runs if r["phase"] == "baseline_listen"):
+    print(f"detail: database alone + one connection LISTENing: {float(r['inserts_per_s']):.0f} inserts/s "
+          f"({r['notifications']} notifications read)")
+if not relay:
+    sys.exit(0)
+print("| batch | events/s | p50 | p99 | max | inserts/s meanwhile | backlog when writers stopped | relay alone (drain) |")
+print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+for b in sorted(relay):
+    r, d = relay[b], drain.get(b)
+    alone = f"{float(d['steady_events_per_s']):.0f}/s" if d else "-"
+    print(f"| {b} | {float(r['events_per_s']):.0f} | {float(r['p50_ms']):.1f} ms | {float(r['p99_ms']):.1f} ms "
+          f"| {float(r['max_ms']):.1f} ms | {float(r['inserts_per_s']):.0f} | {r['backlog_at_stop']} | {alone} |")
+for r in paced:
+    print(f"| {r['batch']}, writers paced at {float(r['rate_target']):.0f}/s | {float(r['events_per_s']):.0f} "
+          f"| {float(r['p50_ms']):.1f} ms | {float(r['p99_ms']):.1f} ms | {float(r['max_ms']):.1f} ms "
+          f"| {float(r['inserts_per_s']):.0f} | {r['backlog_at_stop']} | - |")
+for r in list(relay.values()) + paced:
+    print(f"detail: {r['phase']} batch {r['batch']}: {r['invocations']} invocations for {r['delivered']} events, "
+          f"{r['duplicates']} duplicates, p90 {float(r['p90_ms']):.1f} ms, p99.9 {float(r['p999_ms']):.1f} ms, "
+          f"{r['cpu_bench']} cores in the benchmark process, {r['cpu_machine']} on the machine")
+    if int(r["lost"]) or r["complete"] != "true":
+        sys.exit(f"relay: batch {r['batch']}: {r['lost']} committed rows never arrived; the figures would be meaningless")
+top = relay[max(relay)]
+ours, peer = float(top["events_per_s"]), float(base["inserts_per_s"])
+print(f"relay: ours {ours:.0f}/s, database inserts {peer:.0f}/s, ratio {ours / peer:.2f} (batch {max(relay)}: "
+      f"p50 {float(top['p50_ms']):.1f} ms, p99 {float(top['p99_ms']):.1f} ms, max {float(top['max_ms']):.1f} ms)")
+PY
+    ;;
 *)
-    echo "usage: Benchmarks/run.sh sigv4|events|network|iam|invoke" >&2
+    echo "usage: Benchmarks/run.sh sigv4|events|network|iam|invoke|relay" >&2
     exit 2
     ;;
 esac

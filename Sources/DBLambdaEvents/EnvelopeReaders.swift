@@ -178,7 +178,17 @@ enum DebeziumReader {
         } else if let millis = (source.object["ts_ms"] ?? reader.object["ts_ms"])?.numberValue.flatMap({
             Int64($0.text)
         }) {
-            timestamp = TimestampText.iso8601(microsecondsSince1970: millis * 1000)
+            // Milliseconds beyond ±292 000 years do not fit a microsecond count: an error, never an overflow.
+            let (micros, overflow) = millis.multipliedReportingOverflow(by: 1000)
+            guard !overflow else {
+                let holder = source.object["ts_ms"] != nil ? source : reader
+                throw holder.invalid(
+                    "ts_ms",
+                    "milliseconds since 1970 within ±292 000 years",
+                    found: .number(JSONNumber(millis))
+                )
+            }
+            timestamp = TimestampText.iso8601(microsecondsSince1970: micros)
         }
         var id: String?
         if op != "r", let lsn {

@@ -34,8 +34,9 @@ public struct MySQLTriggerScript: Sendable, Hashable {
     /// Validates `configuration` for MySQL.
     ///
     /// - Throws: ``SQLError/invalidColumns`` without a column list (or with an exclude list),
-    ///   ``SQLError/invalidOperation`` for `truncate` (MySQL has no `TRUNCATE` triggers), and the quoting errors of
-    ///   ``MySQLQuoting/identifier(_:)`` for the names.
+    ///   ``SQLError/invalidOperation`` for `truncate` (MySQL has no `TRUNCATE` triggers),
+    ///   ``SQLError/invalidOption`` for a `WHEN` condition or outbox delivery (PostgreSQL only), and the quoting
+    ///   errors of ``MySQLQuoting/identifier(_:)`` for the names.
     public init(_ configuration: TriggerConfiguration, version: AuroraMySQLVersion = .v3) throws(SQLError) {
         try MySQLQuoting.validateIdentifier(configuration.table.schema)
         try MySQLQuoting.validateIdentifier(configuration.table.table)
@@ -66,6 +67,9 @@ public struct MySQLTriggerScript: Sendable, Hashable {
         }
         guard configuration.condition == nil else {
             throw SQLError(code: .invalidOption, message: "a WHEN condition is supported for PostgreSQL only")
+        }
+        guard configuration.delivery == .direct else {
+            throw SQLError(code: .invalidOption, message: "outbox delivery is supported for PostgreSQL only")
         }
         if let account = configuration.grantTo {
             self.grantee = try Self.parseAccount(account)

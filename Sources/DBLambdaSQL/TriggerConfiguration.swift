@@ -179,8 +179,12 @@ public struct TriggerConfiguration: Sendable, Hashable {
     /// PostgreSQL only: an SQL boolean expression added as `WHEN (…)` to the row triggers. It is SQL written by
     /// the caller and is inserted as is (it is not a name or a value and is never quoted).
     public var condition: String?
+    /// PostgreSQL only: invoke from the trigger (``TriggerDelivery/direct``, the default) or store the event in
+    /// an outbox for the relay (``TriggerDelivery/outbox(_:)``). MySQL supports direct delivery only.
+    public var delivery: TriggerDelivery
 
-    /// Creates a configuration with the defaults: every operation, `Event`, all columns, `raise`, no grantee.
+    /// Creates a configuration with the defaults: every operation, `Event`, all columns, `raise`, no grantee,
+    /// direct delivery.
     public init(
         function: LambdaFunctionARN,
         table: TableName,
@@ -189,7 +193,8 @@ public struct TriggerConfiguration: Sendable, Hashable {
         columns: ColumnSelection = .all,
         errorPolicy: TriggerErrorPolicy = .raise,
         grantTo: String? = nil,
-        condition: String? = nil
+        condition: String? = nil,
+        delivery: TriggerDelivery = .direct
     ) {
         self.function = function
         self.table = table
@@ -199,6 +204,7 @@ public struct TriggerConfiguration: Sendable, Hashable {
         self.errorPolicy = errorPolicy
         self.grantTo = grantTo
         self.condition = condition
+        self.delivery = delivery
     }
 }
 

@@ -23,13 +23,24 @@ extension ConfigReader {
         var delivery = Integration.DeliveryMode.direct
         if let node = top["delivery"], !Self.isNull(node) {
             delivery = try choice(node, key: "delivery", options: [("direct", .direct), ("outbox", .outbox)])
-            if delivery == .outbox {
-                throw error(
-                    .invalidValue,
-                    "delivery mode outbox arrives with the relay (a later release); use direct",
-                    at: node,
-                    key: "delivery"
+        }
+        var outbox = Integration.Outbox()
+        var relay = Integration.Relay()
+        for section in ["outbox", "relay"] {
+            guard let node = top[section], !Self.isNull(node) else { continue }
+            guard delivery == .outbox else {
+                throw IntegrationConfigError(
+                    code: .invalidValue,
+                    message: "the \(section) section applies to delivery: outbox only (delivery is direct)",
+                    file: file,
+                    line: lines[section] ?? node.mark?.line,
+                    key: section
                 )
+            }
+            if section == "outbox" {
+                outbox = try self.outbox(node)
+            } else {
+                relay = try self.relay(node)
             }
         }
         var network = Integration.NetworkSource.none
@@ -58,7 +69,9 @@ extension ConfigReader {
                 roleName: roleName,
                 delivery: delivery,
                 network: network,
-                tables: tables
+                tables: tables,
+                outbox: outbox,
+                relay: relay
             )
         } catch {
             throw located(error)
@@ -68,6 +81,60 @@ extension ConfigReader {
     func resolve(_ folder: String) -> String {
         if folder.hasPrefix("/") { return folder }
         return URL(fileURLWithPath: baseDirectory).appendingPathComponent(folder).standardizedFileURL.path
+    }
+
+    private mutating func outbox(_ node: Node) throws(IntegrationConfigError) -> Integration.Outbox {
+        let section = try members(node, path: "outbox", section: "outbox")
+        lines["outbox"] = node.mark?.line
+        var outbox = Integration.Outbox()
+        if let schema = try optionalString(section, "schema", path: "outbox") { outbox.schema = schema }
+        if let channel = try optionalString(section, "channel", path: "outbox") { outbox.channel = channel }
+        outbox.relayRole = try optionalString(section, "relayRole", path: "outbox")
+        return outbox
+    }
+
+    private mutating func relay(_ node: Node) throws(IntegrationConfigError) -> Integration.Relay {
+        let section = try members(node, path: "relay", section: "relay")
+        lines["relay"] = node.mark?.line
+        var relay = Integration.Relay()
+        if let node = section["invocationType"], !Self.isNull(node) {
+            relay.invocationType = try choice(
+                node,
+                key: "relay.invocationType",
+                options: [("Event", .event), ("RequestResponse", .requestResponse)]
+            )
+        }
+        if let node = section["ordering"], !Self.isNull(node) {
+            relay.ordering = try choice(
+                node,
+                key: "relay.ordering",
+                options: Integration.Relay.Ordering.allCases.map { ($0.rawValue, $0) }
+            )
+        }
+        let integers: [(String, WritableKeyPath<Integration.Relay, Int>)] = [
+            ("batchSize", \.batchSize), ("concurrency", \.concurrency), ("maxAttempts", \.maxAttempts),
+            ("retryBaseSeconds", \.retryBaseSeconds), ("retryMaxSeconds", \.retryMaxSeconds),
+            ("pollIntervalMs", \.pollIntervalMilliseconds),
+        ]
+        for (name, keyPath) in integers {
+            if let value = try optionalInteger(section, name, path: "relay") { relay[keyPath: keyPath] = value }
+        }
+        if let node = section["retentionHours"], !Self.isNull(node) {
+            if case .scalar(let scalar) = node, Self.tag(scalar) == .str, scalar.string == "forever" {
+                relay.retentionHours = nil
+            } else {
+                guard case .scalar(let scalar) = node, Self.tag(scalar) == .int, let hours = node.int else {
+                    throw error(
+                        .typeMismatch,
+                        "expected a number of hours or forever, got \(Self.kind(node))",
+                        at: node,
+                        key: "relay.retentionHours"
+                    )
+                }
+                relay.retentionHours = hours
+            }
+        }
+        return relay
     }
 
     private mutating func database(_ node: Node) throws(IntegrationConfigError) -> Integration.Database {

@@ -1,6 +1,7 @@
 public import DBLambdaEvents
 public import DBLambdaInvoke
 import DBLambdaPayload
+import DBLambdaSQL
 public import Logging
 
 /// The runtime façade a host application holds: it delivers change events the application collected itself to
@@ -133,9 +134,12 @@ public struct DatabaseLambda: Sendable {
     }
 
     private var defaultInvocationType: InvocationType {
-        switch integration.tables.first?.invocationType {
-        case .requestResponse: .requestResponse
-        case .event, nil: .event
+        let type: TriggerInvocationType? =
+            integration.delivery == .outbox
+            ? integration.relay.invocationType : integration.tables.first?.invocationType
+        switch type {
+        case .requestResponse: return .requestResponse
+        case .event, nil: return .event
         }
     }
 }

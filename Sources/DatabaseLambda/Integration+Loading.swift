@@ -7,11 +7,16 @@ import Yams
 extension Integration {
     /// The keys a config file may hold, by section (anything else is an error naming the key).
     static let configKeys: [String: [String]] = [
-        "": ["version", "name", "database", "function", "role", "delivery", "network", "tables"],
+        "": ["version", "name", "database", "function", "role", "delivery", "outbox", "relay", "network", "tables"],
         "database": ["arn", "engine", "engineVersion", "instance", "parameterGroup", "requestTimeoutMs"],
         "function": ["arn", "qualifier", "timeoutSeconds"],
         "role": ["name"],
         "network": ["awsJSON"],
+        "outbox": ["schema", "channel", "relayRole"],
+        "relay": [
+            "invocationType", "batchSize", "concurrency", "ordering", "maxAttempts", "retryBaseSeconds",
+            "retryMaxSeconds", "pollIntervalMs", "retentionHours",
+        ],
         "tables[]": [
             "table", "operations", "invocationType", "columns", "excludeColumns", "onError", "grantTo", "maxRowBytes",
         ],
@@ -52,7 +57,7 @@ extension Integration {
     ///
     /// - Throws: ``IntegrationConfigError`` naming the file, the line and the key path: `syntax`, `unknownKey`,
     ///   `missingKey`, `typeMismatch`, `invalidValue`, `unsupportedVersion`; the validation errors of
-    ///   ``init(name:database:function:roleName:delivery:network:tables:)`` are reported at the line of their key.
+    ///   ``init(name:database:function:roleName:delivery:network:tables:outbox:relay:)`` are reported at the line of their key.
     public static func decode(
         yaml: String,
         file: String,

@@ -15,43 +15,43 @@ extension Integration {
     /// Plans the integration offline and deterministically: IAM documents, role association, parameter changes,
     /// SQL per table, network verdict, warnings and the four-step checklist.
     ///
-    /// - Throws: ``IntegrationError``: `deliveryModeUnavailable` for `outbox`, `networkFailed` when the network
-    ///   description cannot be read or does not list the DB instance, `generationFailed` when a document cannot be
-    ///   generated, or the validation errors of ``init(name:database:function:roleName:delivery:network:tables:)``.
+    /// In delivery mode ``DeliveryMode/outbox`` the plan holds the outbox schema script, outbox triggers per table
+    /// and the relay's settings; IAM is only the invoke policy of the relay's own role (``roleName``) and the
+    /// function's resource permission; the network verdict is informational (the relay calls Lambda, not the
+    /// database).
+    ///
+    /// - Throws: ``IntegrationError``: `networkFailed` when the network description cannot be read or does not list
+    ///   the DB instance, `generationFailed` when a document cannot be generated, or the validation errors of
+    ///   ``init(name:database:function:roleName:delivery:network:tables:outbox:relay:)``.
     public func plan() throws(IntegrationError) -> IntegrationPlan {
         try validate()
-        guard delivery == .direct else {
-            throw IntegrationError(
-                code: .deliveryModeUnavailable,
-                message: "delivery mode outbox arrives with the relay; use direct for now",
-                field: "delivery"
-            )
-        }
         let arn = database.arn
         let roleARN: IAMRoleARN
-        let trustPolicy: PolicyDocument
+        var trustPolicy: PolicyDocument?
         let invokePolicy: PolicyDocument
         let permission: LambdaPermission
-        let association: RoleAssociation
+        var association: RoleAssociation?
         do {
             roleARN = try IAMRoleARN(partition: arn.partition, accountID: arn.accountID, name: roleName)
         } catch {
             throw IntegrationError(code: .invalidRoleName, message: error.description, field: "role.name")
         }
         do {
-            trustPolicy = try PolicyTemplates.rdsTrustPolicy(databases: [arn])
             invokePolicy = try PolicyTemplates.invokePolicy(functions: [invokedFunctionARN])
             permission = try LambdaPermission(
                 function: invokedFunctionARN,
                 grantee: .role(roleARN),
                 statementID: "dblambda-\(name)"
             )
-            association = try RoleAssociation(
-                database: arn,
-                role: roleARN,
-                engine: roleAssociationEngine,
-                clusterParameterGroup: database.engine == .auroraMySQL ? database.parameterGroup : nil
-            )
+            if delivery == .direct {
+                trustPolicy = try PolicyTemplates.rdsTrustPolicy(databases: [arn])
+                association = try RoleAssociation(
+                    database: arn,
+                    role: roleARN,
+                    engine: roleAssociationEngine,
+                    clusterParameterGroup: database.engine == .auroraMySQL ? database.parameterGroup : nil
+                )
+            }
         } catch {
             throw IntegrationError(code: .generationFailed, message: error.description)
         }
@@ -63,7 +63,9 @@ extension Integration {
         }
         // A change the DB parameter group already holds (describe-db-parameters.json) is not planned again.
         let current = model?.dbParameters ?? [:]
-        let changes = parameterChanges(roleARN: roleARN, report: report).filter { current[$0.name] != $0.value }
+        let changes =
+            delivery == .outbox
+            ? [] : parameterChanges(roleARN: roleARN, report: report).filter { current[$0.name] != $0.value }
         let warnings = planWarnings(invokePolicy: invokePolicy, report: report)
         let plan = IntegrationPlan(
             name: name,
@@ -79,11 +81,62 @@ extension Integration {
             tables: tableScripts,
             network: report,
             warnings: warnings,
-            checklist: []
+            checklist: [],
+            delivery: delivery,
+            outbox: try outboxPlan()
         )
         var result = plan
         result.checklist = Self.checklist(for: plan)
         return result
+    }
+
+    /// The outbox part of the plan; `nil` in direct mode.
+    func outboxPlan() throws(IntegrationError) -> OutboxPlan? {
+        guard delivery == .outbox else { return nil }
+        let names = try outboxNames()
+        let schema: PostgreSQLOutboxSchema
+        do {
+            schema = try PostgreSQLOutboxSchema(names: names, relayRole: outbox.relayRole)
+        } catch {
+            throw IntegrationError(code: .invalidValue, message: error.message, field: "outbox.relayRole")
+        }
+        return OutboxPlan(
+            names: names,
+            relayRole: outbox.relayRole,
+            sql: schema.render(),
+            relay: relay,
+            relayArguments: relayArguments(names: names)
+        )
+    }
+
+    /// `relay --function … [--qualifier …] --region …` and every setting that differs from the relay's default.
+    func relayArguments(names: OutboxNames) -> [String] {
+        let function = invokedFunctionARN
+        var arguments = ["relay", "--function", function.unqualified.description]
+        if let qualifier = function.qualifier { arguments += ["--qualifier", qualifier.value] }
+        arguments += ["--region", function.region.name]
+        let defaults = Relay()
+        if relay.invocationType != defaults.invocationType {
+            arguments += ["--invocation-type", relay.invocationType.rawValue]
+        }
+        let integers: [(String, Int, Int)] = [
+            ("--batch-size", relay.batchSize, defaults.batchSize),
+            ("--concurrency", relay.concurrency, defaults.concurrency),
+            ("--max-attempts", relay.maxAttempts, defaults.maxAttempts),
+            ("--retry-base-seconds", relay.retryBaseSeconds, defaults.retryBaseSeconds),
+            ("--retry-max-seconds", relay.retryMaxSeconds, defaults.retryMaxSeconds),
+            ("--poll-interval-ms", relay.pollIntervalMilliseconds, defaults.pollIntervalMilliseconds),
+        ]
+        for (flag, value, standard) in integers where value != standard {
+            arguments += [flag, String(value)]
+        }
+        if relay.ordering != defaults.ordering { arguments += ["--ordering", relay.ordering.rawValue] }
+        if relay.retentionHours != defaults.retentionHours {
+            arguments += ["--retention-hours", relay.retentionHours.map(String.init) ?? "forever"]
+        }
+        if names.schema != OutboxNames.standard.schema { arguments += ["--schema", names.schema] }
+        if names.channel != OutboxNames.standard.channel { arguments += ["--channel", names.channel] }
+        return arguments
     }
 
     var roleAssociationEngine: RoleAssociation.Engine {
@@ -217,10 +270,21 @@ extension Integration {
         }
         for table in tables {
             guard let rowBytes = table.maxRowBytes else { continue }
-            let limit =
-                table.invocationType == .event ? LambdaPayloadLimits.event : LambdaPayloadLimits.requestResponse
+            let invocationType = delivery == .outbox ? relay.invocationType : table.invocationType
+            let limit = invocationType == .event ? LambdaPayloadLimits.event : LambdaPayloadLimits.requestResponse
             let estimate = rowBytes * 2 + Self.envelopeOverheadBytes
-            if estimate > limit {
+            if estimate > limit, delivery == .outbox {
+                warnings.append(
+                    PlanWarning(
+                        code: "PAYLOAD_MAY_EXCEED_ASYNC_LIMIT",
+                        message: "an UPDATE on \(table.table) carries the old and the new row: up to \(estimate) bytes "
+                            + "with the envelope, over the \(limit)-byte limit of one \(invocationType) invoke; "
+                            + "the relay moves such an event to the dead letter at once",
+                        fix: "list only the columns the function needs (columns / excludeColumns)"
+                            + (invocationType == .event ? ", or set relay.invocationType: RequestResponse (6 MB)" : "")
+                    )
+                )
+            } else if estimate > limit {
                 warnings.append(
                     PlanWarning(
                         code: "PAYLOAD_MAY_EXCEED_ASYNC_LIMIT",
@@ -254,13 +318,41 @@ extension Integration {
                 )
             )
         }
-        if case .none = network {
+        if delivery == .outbox {
+            warnings += outboxWarnings()
+        } else if case .none = network {
             warnings.append(
                 PlanWarning(
                     code: "NETWORK_NOT_CHECKED",
                     message: "no network description was given, so it is unknown whether the database can reach "
                         + "the Lambda endpoint over HTTPS",
                     fix: "save the AWS CLI JSON the network guide lists into a folder and set network.awsJSON"
+                )
+            )
+        }
+        return warnings
+    }
+
+    private func outboxWarnings() -> [PlanWarning] {
+        var warnings: [PlanWarning] = []
+        if outbox.relayRole == nil {
+            warnings.append(
+                PlanWarning(
+                    code: "OUTBOX_RELAY_ROLE_NOT_SET",
+                    message: "no database role is named for the relay, so the outbox script grants nothing and the "
+                        + "relay must connect as the owner of the outbox schema (or a superuser)",
+                    fix: "create a role for the relay and name it in outbox.relayRole"
+                )
+            )
+        }
+        if relay.retentionHours == nil {
+            warnings.append(
+                PlanWarning(
+                    code: "OUTBOX_RETENTION_OFF",
+                    message: "relay.retentionHours is forever: delivered rows are never deleted, so the outbox "
+                        + "table and its indexes grow with every change",
+                    fix: "set relay.retentionHours (default 24; 0 deletes rows once delivered), or run "
+                        + "dblambda outbox cleanup on a schedule"
                 )
             )
         }
@@ -294,6 +386,7 @@ extension Integration {
     }
 
     private static func networkItem(_ plan: IntegrationPlan) -> ChecklistItem {
+        if plan.delivery == .outbox { return outboxNetworkItem(plan) }
         guard let report = plan.network else {
             return ChecklistItem(
                 step: .networkConfiguration,
@@ -330,6 +423,31 @@ extension Integration {
         )
     }
 
+    /// Outbox mode: the database needs no route to Lambda; the relay does. The verdict is informational.
+    private static func outboxNetworkItem(_ plan: IntegrationPlan) -> ChecklistItem {
+        let function = plan.function.arn
+        let host = function.partition.hostname(service: "lambda", region: function.region)
+        var details = [
+            "Outbox delivery: the database never calls Lambda, so it needs no route to the Lambda endpoint "
+                + "(no NAT gateway, VPC endpoint or parameter change).",
+            "The relay needs the route instead: a connection to the database (PostgreSQL port) and HTTPS to "
+                + "\(host):443 from where it runs.",
+        ]
+        if let report = plan.network {
+            details.append(
+                "Informational: DB instance \(report.instanceID) -> \(report.endpointHost ?? "the Lambda endpoint"):443: "
+                    + report.verdict.rawValue + (report.route.map { " via \($0.rawValue)" } ?? "")
+                    + " (not needed in outbox mode)"
+            )
+        }
+        return ChecklistItem(
+            step: .networkConfiguration,
+            title: ChecklistItem.Step.networkConfiguration.title,
+            status: .ready,
+            details: details
+        )
+    }
+
     private static func permissionItem(_ plan: IntegrationPlan) -> ChecklistItem {
         ChecklistItem(
             step: .permissionAssignment,
@@ -340,6 +458,11 @@ extension Integration {
                     ? "Cross-account: the function's resource policy must allow the role (add-permission above)."
                     : "Same account: the role's invoke policy is enough; the add-permission statement is optional."
             ]
+                + (plan.delivery == .outbox
+                    ? [
+                        "Outbox delivery: \(plan.roleARN.name) is the relay's own role (the one it runs as); the "
+                            + "database assumes no role, so there is no trust policy for RDS and no role association."
+                    ] : [])
         )
     }
 
@@ -348,11 +471,22 @@ extension Integration {
         for change in plan.parameterChanges where change.name == "aws_lambda.request_timeout_ms" {
             details.append(parameterCommand(change, engine: plan.database.engine, region: plan.database.arn.region))
         }
+        if plan.outbox != nil {
+            details.append(
+                "Run the outbox schema script once, before the triggers (psql -v ON_ERROR_STOP=1 < the script)."
+            )
+        }
         for table in plan.tables {
             let client = table.dialect == "mysql" ? "mysql" : "psql -v ON_ERROR_STOP=1"
             details.append("Run the \(table.dialect) script for \(table.table) (\(client) < the script).")
         }
-        let blocked = plan.network?.verdict == .unreachable
+        if let outbox = plan.outbox {
+            details.append(
+                "Run the relay beside the database (with DBLAMBDA_DATABASE_URL set, as the role "
+                    + "\(plan.roleARN.name)): \(outbox.relayCommand)"
+            )
+        }
+        let blocked = plan.delivery == .direct && plan.network?.verdict == .unreachable
         if blocked {
             details.insert("Blocked until the database can reach the Lambda endpoint (network step).", at: 0)
         }

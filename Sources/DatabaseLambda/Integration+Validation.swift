@@ -44,9 +44,9 @@ extension Integration {
         return function.arn.withQualifier(qualifier)
     }
 
-    /// The trigger configuration of one table.
-    func triggerConfiguration(for table: Table) -> TriggerConfiguration {
-        TriggerConfiguration(
+    /// The trigger configuration of one table (outbox triggers in delivery mode outbox).
+    func triggerConfiguration(for table: Table) throws(IntegrationError) -> TriggerConfiguration {
+        var configuration = TriggerConfiguration(
             function: invokedFunctionARN,
             table: table.table,
             operations: table.operations,
@@ -55,11 +55,13 @@ extension Integration {
             errorPolicy: table.errorPolicy,
             grantTo: table.grantTo
         )
+        if delivery == .outbox { configuration.delivery = .outbox(try outboxNames()) }
+        return configuration
     }
 
     /// The setup SQL of one table.
     func tableSQL(for table: Table, index: Int) throws(IntegrationError) -> TableSQL {
-        let configuration = triggerConfiguration(for: table)
+        let configuration = try triggerConfiguration(for: table)
         do {
             if let version = try auroraMySQLVersion() {
                 let script = try MySQLTriggerScript(configuration, version: version)
@@ -91,7 +93,83 @@ extension Integration {
         }
         try validateEngine()
         try validateFunction()
+        try validateOutbox()
         try validateTables()
+    }
+
+    /// The outbox names as DBLambdaSQL validates them.
+    func outboxNames() throws(IntegrationError) -> OutboxNames {
+        do {
+            return try OutboxNames(schema: outbox.schema, channel: outbox.channel)
+        } catch {
+            let field = error.message.hasPrefix("outbox channel") ? "outbox.channel" : "outbox.schema"
+            throw IntegrationError(code: .invalidValue, message: error.message, field: field)
+        }
+    }
+
+    private func validateOutbox() throws(IntegrationError) {
+        guard delivery == .outbox else { return }
+        guard database.engine != .auroraMySQL else {
+            throw IntegrationError(
+                code: .deliveryModeUnavailable,
+                message: "delivery mode outbox needs PostgreSQL (RDS for PostgreSQL or Aurora PostgreSQL); "
+                    + "Aurora MySQL supports direct only",
+                field: "delivery"
+            )
+        }
+        if database.requestTimeoutMilliseconds != nil {
+            throw IntegrationError(
+                code: .invalidValue,
+                message: "requestTimeoutMs sets aws_lambda.request_timeout_ms, which delivery mode outbox does not "
+                    + "use (the relay invokes the function, not the database)",
+                field: "database.requestTimeoutMs"
+            )
+        }
+        _ = try outboxNames()
+        if let role = outbox.relayRole {
+            do {
+                try PostgreSQLQuoting.validateIdentifier(role)
+            } catch {
+                throw IntegrationError(
+                    code: .invalidValue,
+                    message: "outbox relay role: \(error.message)",
+                    field: "outbox.relayRole"
+                )
+            }
+        }
+        for (index, table) in tables.enumerated() where table.invocationType == .requestResponse {
+            throw IntegrationError(
+                code: .invalidValue,
+                message: "in delivery mode outbox the trigger only writes to the outbox and the relay invokes the "
+                    + "function: set relay.invocationType instead",
+                field: "tables[\(index)].invocationType"
+            )
+        }
+        let ranges: [(String, Int, ClosedRange<Int>)] = [
+            ("relay.batchSize", relay.batchSize, 1...10_000),
+            ("relay.concurrency", relay.concurrency, 1...64),
+            ("relay.maxAttempts", relay.maxAttempts, 1...1_000),
+            ("relay.retryBaseSeconds", relay.retryBaseSeconds, 1...3_600),
+            ("relay.retryMaxSeconds", relay.retryMaxSeconds, 1...86_400),
+            ("relay.pollIntervalMs", relay.pollIntervalMilliseconds, 10...3_600_000),
+            ("relay.retentionHours", relay.retentionHours ?? 0, 0...87_600),
+        ]
+        for (field, value, range) in ranges where !range.contains(value) {
+            throw IntegrationError(
+                code: .invalidValue,
+                message:
+                    "\(field.dropFirst("relay.".count)) must be \(range.lowerBound)-\(range.upperBound), got \(value)",
+                field: field
+            )
+        }
+        if relay.retryMaxSeconds < relay.retryBaseSeconds {
+            throw IntegrationError(
+                code: .invalidValue,
+                message:
+                    "retryMaxSeconds (\(relay.retryMaxSeconds)) is below retryBaseSeconds (\(relay.retryBaseSeconds))",
+                field: "relay.retryMaxSeconds"
+            )
+        }
     }
 
     static func validateName(_ name: String) throws(IntegrationError) {

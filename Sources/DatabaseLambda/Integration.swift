@@ -22,7 +22,8 @@ public struct Integration: Sendable, Hashable {
     public enum DeliveryMode: String, Sendable, Hashable, Codable {
         /// The database invokes Lambda itself (`aws_lambda.invoke` / `lambda_async`).
         case direct
-        /// Through an outbox table and a relay (arrives with the relay; ``Integration/plan()`` rejects it).
+        /// The triggers write each event to an outbox table in the same transaction and `dblambda relay` (the
+        /// `DBLambdaRelay` module) invokes the function for committed rows only (PostgreSQL engines only).
         case outbox
     }
 
@@ -123,13 +124,86 @@ public struct Integration: Sendable, Hashable {
         case model(AWSNetwork)
     }
 
+    /// Where the outbox lives (delivery mode ``DeliveryMode/outbox``).
+    public struct Outbox: Sendable, Hashable {
+        /// The schema of the outbox and dead-letter tables; default `dblambda`.
+        public var schema: String
+        /// The `NOTIFY` channel that wakes the relay; default `dblambda_outbox`.
+        public var channel: String
+        /// The database role the relay connects as; it gets the grants on the outbox. `nil`: no grants.
+        public var relayRole: String?
+
+        /// Creates the outbox settings; the defaults are the standard names.
+        public init(schema: String = "dblambda", channel: String = "dblambda_outbox", relayRole: String? = nil) {
+            self.schema = schema
+            self.channel = channel
+            self.relayRole = relayRole
+        }
+    }
+
+    /// How the relay delivers the outbox (delivery mode ``DeliveryMode/outbox``). `dblambda relay` reads these
+    /// settings; its flags override them.
+    public struct Relay: Sendable, Hashable {
+        /// Whether events of one partition key (table and primary key) are delivered strictly in order.
+        public enum Ordering: String, Sendable, Hashable, CaseIterable {
+            /// No ordering between batches (the fastest).
+            case none
+            /// An event waits while an earlier one with the same partition key is pending.
+            case partitionKey = "partition-key"
+        }
+
+        /// `Event` (the default) or `RequestResponse` (a function error then counts as a failure and is retried).
+        public var invocationType: TriggerInvocationType
+        /// Events claimed per transaction, 1-10000; default 100.
+        public var batchSize: Int
+        /// Workers, each with its own connection, 1-64; default 2.
+        public var concurrency: Int
+        /// The ordering mode; every relay on one outbox must use the same.
+        public var ordering: Ordering
+        /// Attempts before an event moves to the dead letter, 1-1000; default 10.
+        public var maxAttempts: Int
+        /// The first retry delay in seconds (exponential backoff with full jitter), 1-3600; default 1.
+        public var retryBaseSeconds: Int
+        /// The largest retry delay in seconds, at least ``retryBaseSeconds``, at most 86400; default 300.
+        public var retryMaxSeconds: Int
+        /// How often an idle worker polls when no notification arrives, in milliseconds, 10-3600000; default 1000.
+        public var pollIntervalMilliseconds: Int
+        /// How long delivered rows stay in the outbox, in hours (0 deletes them at once); `nil` keeps them
+        /// forever. Default 24.
+        public var retentionHours: Int?
+
+        /// Creates relay settings; the defaults are the relay's own.
+        public init(
+            invocationType: TriggerInvocationType = .event,
+            batchSize: Int = 100,
+            concurrency: Int = 2,
+            ordering: Ordering = .none,
+            maxAttempts: Int = 10,
+            retryBaseSeconds: Int = 1,
+            retryMaxSeconds: Int = 300,
+            pollIntervalMilliseconds: Int = 1_000,
+            retentionHours: Int? = 24
+        ) {
+            self.invocationType = invocationType
+            self.batchSize = batchSize
+            self.concurrency = concurrency
+            self.ordering = ordering
+            self.maxAttempts = maxAttempts
+            self.retryBaseSeconds = retryBaseSeconds
+            self.retryMaxSeconds = retryMaxSeconds
+            self.pollIntervalMilliseconds = pollIntervalMilliseconds
+            self.retentionHours = retentionHours
+        }
+    }
+
     /// The integration's name (`[A-Za-z0-9_-]{1,40}`), used in generated names.
     public var name: String
     /// The database.
     public var database: Database
     /// The function.
     public var function: Function
-    /// The name of the IAM role the database assumes (in the database's account).
+    /// The name of the IAM role that invokes the function, in the database's account: the role the database
+    /// assumes (``DeliveryMode/direct``) or the relay's own role (``DeliveryMode/outbox``).
     public var roleName: String
     /// The delivery mode.
     public var delivery: DeliveryMode
@@ -137,12 +211,17 @@ public struct Integration: Sendable, Hashable {
     public var network: NetworkSource
     /// The tables.
     public var tables: [Table]
+    /// The outbox names (used by ``DeliveryMode/outbox`` only).
+    public var outbox: Outbox
+    /// The relay settings (used by ``DeliveryMode/outbox`` only).
+    public var relay: Relay
 
     /// Creates an integration after validating it.
     ///
     /// - Throws: ``IntegrationError`` naming the field: an invalid name or role name, an engine that does not fit
     ///   the ARN (PostgreSQL needs a DB instance, Aurora a DB cluster), no table, a repeated table, an empty
-    ///   operation list, or an Aurora MySQL table without `columns` (`mysqlColumnsRequired`).
+    ///   operation list, an Aurora MySQL table without `columns` (`mysqlColumnsRequired`), outbox delivery on
+    ///   Aurora MySQL (`deliveryModeUnavailable`), or outbox and relay settings out of range.
     public init(
         name: String,
         database: Database,
@@ -150,7 +229,9 @@ public struct Integration: Sendable, Hashable {
         roleName: String,
         delivery: DeliveryMode = .direct,
         network: NetworkSource = .none,
-        tables: [Table]
+        tables: [Table],
+        outbox: Outbox = Outbox(),
+        relay: Relay = Relay()
     ) throws(IntegrationError) {
         self.name = name
         self.database = database
@@ -159,6 +240,8 @@ public struct Integration: Sendable, Hashable {
         self.delivery = delivery
         self.network = network
         self.tables = tables
+        self.outbox = outbox
+        self.relay = relay
         try validate()
     }
 }

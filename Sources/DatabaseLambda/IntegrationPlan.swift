@@ -1,10 +1,15 @@
 public import DBLambdaCore
 public import DBLambdaIAM
 public import DBLambdaNetwork
+public import DBLambdaSQL
 
 /// Everything an ``Integration`` needs, computed offline by ``Integration/plan()``: the IAM documents, the role
 /// association steps, the parameter changes, the SQL per table, the network verdict, warnings and the checklist of
 /// the four set-up steps.
+///
+/// In delivery mode ``Integration/DeliveryMode/outbox`` the database never calls Lambda: there is no trust policy,
+/// no role association and no parameter change; ``roleARN`` is the relay's own role and ``outbox`` holds the outbox
+/// schema script and the relay's settings.
 public struct IntegrationPlan: Sendable, Hashable {
     /// The integration's name.
     public var name: String
@@ -12,10 +17,14 @@ public struct IntegrationPlan: Sendable, Hashable {
     public var database: Integration.Database
     /// The function.
     public var function: Integration.Function
-    /// The ARN of the role the database assumes.
+    /// How the events reach the function.
+    public var delivery: Integration.DeliveryMode
+    /// The ARN of the role that invokes the function: the role the database assumes (direct) or the relay's own
+    /// role (outbox).
     public var roleARN: IAMRoleARN
-    /// The role's trust policy: `rds.amazonaws.com`, bound by `aws:SourceArn` and `aws:SourceAccount`.
-    public var trustPolicy: PolicyDocument
+    /// The role's trust policy: `rds.amazonaws.com`, bound by `aws:SourceArn` and `aws:SourceAccount`; `nil` in
+    /// outbox mode (the relay's role already trusts whatever runs the relay).
+    public var trustPolicy: PolicyDocument?
     /// The role's permission policy: `lambda:InvokeFunction` on the function.
     public var invokePolicy: PolicyDocument
     /// The name of the role's inline permission policy, e.g. `dblambda-orders-invoke`.
@@ -26,8 +35,8 @@ public struct IntegrationPlan: Sendable, Hashable {
     /// (``resourcePermissionRequired``); in the same account the role's invoke policy alone allows the call
     /// and the statement is optional documentation of the grant.
     public var resourcePermission: LambdaPermission
-    /// The steps that associate the role with the database.
-    public var roleAssociation: RoleAssociation
+    /// The steps that associate the role with the database; `nil` in outbox mode (the database assumes no role).
+    public var roleAssociation: RoleAssociation?
     /// The parameter group changes the engine needs.
     public var parameterChanges: [ParameterChange]
     /// The complete setup SQL per table, in config order.
@@ -38,6 +47,8 @@ public struct IntegrationPlan: Sendable, Hashable {
     public var warnings: [PlanWarning]
     /// The four set-up steps, in order: function, network, permissions, triggers.
     public var checklist: [ChecklistItem]
+    /// The outbox schema and the relay (delivery mode outbox); `nil` in direct mode.
+    public var outbox: OutboxPlan?
 
     /// Creates a plan from its parts.
     public init(
@@ -45,18 +56,22 @@ public struct IntegrationPlan: Sendable, Hashable {
         database: Integration.Database,
         function: Integration.Function,
         roleARN: IAMRoleARN,
-        trustPolicy: PolicyDocument,
+        trustPolicy: PolicyDocument?,
         invokePolicy: PolicyDocument,
         invokePolicyName: String,
         resourcePermission: LambdaPermission,
-        roleAssociation: RoleAssociation,
+        roleAssociation: RoleAssociation?,
         parameterChanges: [ParameterChange],
         tables: [TableSQL],
         network: NetworkReport?,
         warnings: [PlanWarning],
-        checklist: [ChecklistItem]
+        checklist: [ChecklistItem],
+        delivery: Integration.DeliveryMode = .direct,
+        outbox: OutboxPlan? = nil
     ) {
         self.name = name
+        self.delivery = delivery
+        self.outbox = outbox
         self.database = database
         self.function = function
         self.roleARN = roleARN
@@ -70,6 +85,42 @@ public struct IntegrationPlan: Sendable, Hashable {
         self.network = network
         self.warnings = warnings
         self.checklist = checklist
+    }
+}
+
+/// The outbox part of a plan (delivery mode ``Integration/DeliveryMode/outbox``): the schema script to run once
+/// before the triggers and the relay that delivers the outbox.
+public struct OutboxPlan: Sendable, Hashable {
+    /// The outbox schema and `NOTIFY` channel.
+    public var names: OutboxNames
+    /// The database role the relay connects as (it gets the grants), when one is configured.
+    public var relayRole: String?
+    /// The idempotent outbox schema script (``PostgreSQLOutboxSchema``): tables, indexes, cleanup function, grants.
+    public var sql: String
+    /// The relay's settings.
+    public var relay: Integration.Relay
+    /// The `dblambda relay` arguments that run the relay with these settings (the database URL comes from
+    /// `DBLAMBDA_DATABASE_URL`), e.g. `["relay", "--function", "arn:…", "--qualifier", "live", "--region", …]`.
+    public var relayArguments: [String]
+
+    /// Creates the outbox part.
+    public init(
+        names: OutboxNames,
+        relayRole: String?,
+        sql: String,
+        relay: Integration.Relay,
+        relayArguments: [String]
+    ) {
+        self.names = names
+        self.relayRole = relayRole
+        self.sql = sql
+        self.relay = relay
+        self.relayArguments = relayArguments
+    }
+
+    /// The relay command line: `dblambda` and the shell-quoted ``relayArguments``.
+    public var relayCommand: String {
+        (["dblambda"] + relayArguments.map(PlanShell.quote)).joined(separator: " ")
     }
 }
 
@@ -186,7 +237,8 @@ public enum PlanFormat: String, Sendable, CaseIterable {
     case json
     /// A `set -euo pipefail` shell script of AWS CLI commands.
     case shell
-    /// Terraform HCL for the role, policies, role association and Lambda permission.
+    /// Terraform HCL for the role, policies, role association and Lambda permission (outbox: the relay role's
+    /// policy and the Lambda permission).
     case terraform
 }
 

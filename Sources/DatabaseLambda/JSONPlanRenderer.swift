@@ -20,6 +20,8 @@ enum JSONPlanRenderer: Sendable {
             ("format", "dblambda-plan"),
             ("version", 1),
             ("name", .string(plan.name)),
+            ("delivery", .string(plan.delivery.rawValue)),
+            ("outbox", plan.outbox.map(outbox) ?? .null),
             (
                 "database",
                 object([
@@ -47,7 +49,7 @@ enum JSONPlanRenderer: Sendable {
                 object([
                     ("arn", .string(plan.roleARN.description)),
                     ("name", .string(plan.roleARN.name)),
-                    ("trustPolicy", policy(plan.trustPolicy)),
+                    ("trustPolicy", plan.trustPolicy.map(policy) ?? .null),
                     ("invokePolicyName", .string(plan.invokePolicyName)),
                     ("invokePolicy", policy(plan.invokePolicy)),
                 ])
@@ -62,30 +64,57 @@ enum JSONPlanRenderer: Sendable {
                     ("command", .string(permission.awsCLICommand)),
                 ])
             ),
-            (
-                "roleAssociation",
-                object([
-                    ("engine", .string(plan.roleAssociation.engine.rawValue)),
-                    (
-                        "steps",
-                        .array(
-                            plan.roleAssociation.steps.map { step in
-                                object([
-                                    ("summary", .string(step.summary)),
-                                    ("command", .string(step.command)),
-                                    ("arguments", .array(step.arguments.map(JSONValue.string))),
-                                ])
-                            }
-                        )
-                    ),
-                ])
-            ),
+            ("roleAssociation", plan.roleAssociation.map(roleAssociation) ?? .null),
             ("parameterChanges", encoded(plan.parameterChanges)),
             ("tables", encoded(plan.tables)),
             ("network", plan.network.map(encoded) ?? .null),
             ("warnings", encoded(plan.warnings)),
             ("checklist", encoded(plan.checklist)),
             ("commands", .array(plan.awsCLICommands.map(JSONValue.string))),
+        ])
+    }
+
+    private static func roleAssociation(_ association: RoleAssociation) -> JSONValue {
+        object([
+            ("engine", .string(association.engine.rawValue)),
+            (
+                "steps",
+                .array(
+                    association.steps.map { step in
+                        object([
+                            ("summary", .string(step.summary)),
+                            ("command", .string(step.command)),
+                            ("arguments", .array(step.arguments.map(JSONValue.string))),
+                        ])
+                    }
+                )
+            ),
+        ])
+    }
+
+    private static func outbox(_ outbox: OutboxPlan) -> JSONValue {
+        let relay = outbox.relay
+        return object([
+            ("schema", .string(outbox.names.schema)),
+            ("channel", .string(outbox.names.channel)),
+            ("relayRole", optional(outbox.relayRole)),
+            ("sql", .string(outbox.sql)),
+            (
+                "relay",
+                object([
+                    ("invocationType", .string(relay.invocationType.rawValue)),
+                    ("batchSize", .number(JSONNumber(relay.batchSize))),
+                    ("concurrency", .number(JSONNumber(relay.concurrency))),
+                    ("ordering", .string(relay.ordering.rawValue)),
+                    ("maxAttempts", .number(JSONNumber(relay.maxAttempts))),
+                    ("retryBaseSeconds", .number(JSONNumber(relay.retryBaseSeconds))),
+                    ("retryMaxSeconds", .number(JSONNumber(relay.retryMaxSeconds))),
+                    ("pollIntervalMs", .number(JSONNumber(relay.pollIntervalMilliseconds))),
+                    ("retentionHours", relay.retentionHours.map { .number(JSONNumber($0)) } ?? .null),
+                ])
+            ),
+            ("command", .string(outbox.relayCommand)),
+            ("arguments", .array(outbox.relayArguments.map(JSONValue.string))),
         ])
     }
 
@@ -160,6 +189,7 @@ extension IntegrationPlan {
     /// Every AWS CLI command of the set-up, in order: create the role, attach the invoke policy, associate the role
     /// with the database (and set the Aurora MySQL parameter), add the function's resource permission, apply the
     /// other parameter changes. Policies are read from `file://trust-policy.json` and `file://invoke-policy.json`.
+    /// In outbox mode: only the relay role's invoke policy and the resource permission.
     public var awsCLICommands: [String] {
         var commands = permissionCommands
         for change in parameterChanges where change.name != "aws_default_lambda_role" {
@@ -173,12 +203,17 @@ extension IntegrationPlan {
     /// The commands of the permission-assignment step: role, invoke policy, association, resource permission.
     var permissionCommands: [String] {
         let role = roleARN.name
-        var commands = [
-            "aws iam create-role --role-name \(role) --assume-role-policy-document file://trust-policy.json",
+        var commands: [String] = []
+        if trustPolicy != nil {
+            commands.append(
+                "aws iam create-role --role-name \(role) --assume-role-policy-document file://trust-policy.json"
+            )
+        }
+        commands.append(
             "aws iam put-role-policy --role-name \(role) --policy-name \(invokePolicyName) "
-                + "--policy-document file://invoke-policy.json",
-        ]
-        commands += roleAssociation.steps.map(\.command)
+                + "--policy-document file://invoke-policy.json"
+        )
+        commands += (roleAssociation?.steps ?? []).map(\.command)
         commands.append(resourcePermission.awsCLICommand)
         return commands
     }

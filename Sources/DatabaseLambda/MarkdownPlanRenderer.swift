@@ -60,6 +60,12 @@ enum MarkdownPlanRenderer: Sendable {
         return text
     }
 
+    private static func deliverySummary(_ plan: IntegrationPlan) -> String {
+        guard let outbox = plan.outbox else { return "direct (the database invokes Lambda itself)" }
+        return "outbox (the triggers write to " + MarkdownText.code(outbox.names.schema + ".outbox")
+            + "; `dblambda relay` invokes the function for committed rows)"
+    }
+
     private static func summary(_ plan: IntegrationPlan, into out: inout MarkdownText) {
         out.blank()
         out.line("## Summary")
@@ -80,7 +86,7 @@ enum MarkdownPlanRenderer: Sendable {
                 ["Engine", engine],
                 ["Function", function],
                 ["Role", MarkdownText.code(plan.roleARN.description)],
-                ["Delivery", "direct (the database invokes Lambda itself)"],
+                ["Delivery", deliverySummary(plan)],
                 ["Network", networkSummary(plan)],
                 ["Tables", plan.tables.map { MarkdownText.code($0.table) }.joined(separator: ", ")],
                 [
@@ -131,6 +137,16 @@ enum MarkdownPlanRenderer: Sendable {
 
     private static func networkConfiguration(_ plan: IntegrationPlan, into out: inout MarkdownText) {
         out.blank()
+        if plan.delivery == .outbox {
+            out.line(
+                "Outbox delivery: the database never calls Lambda, so it needs no route to the Lambda endpoint. "
+                    + "The relay needs one instead: a connection to the database and HTTPS to Lambda from where it runs."
+            )
+            guard plan.network != nil else { return }
+            out.blank()
+            out.line("For information, the database's own route (not needed in outbox mode):")
+            out.blank()
+        }
         guard let report = plan.network else {
             out.line(
                 "Not checked: the configuration names no network description. Collect the AWS CLI output and run "
@@ -173,26 +189,46 @@ enum MarkdownPlanRenderer: Sendable {
     }
 
     private static func permissionAssignment(_ plan: IntegrationPlan, into out: inout MarkdownText) {
+        let region = " --region " + PlanShell.quote(plan.database.arn.region.name)
         out.blank()
-        out.line("### Trust policy of the role \(MarkdownText.code(plan.roleARN.name))")
-        out.blank()
-        out.line(
-            "Lets RDS assume the role for this database only (`aws:SourceArn` and `aws:SourceAccount` prevent the "
-                + "confused-deputy problem)."
-        )
-        out.codeBlock("json", plan.trustPolicy.jsonString())
-        out.blank()
+        if let trustPolicy = plan.trustPolicy {
+            out.line("### Trust policy of the role \(MarkdownText.code(plan.roleARN.name))")
+            out.blank()
+            out.line(
+                "Lets RDS assume the role for this database only (`aws:SourceArn` and `aws:SourceAccount` prevent "
+                    + "the confused-deputy problem)."
+            )
+            out.codeBlock("json", trustPolicy.jsonString())
+            out.blank()
+        } else {
+            out.line(
+                "Outbox delivery: \(MarkdownText.code(plan.roleARN.name)) is the relay's own role, the one it runs "
+                    + "as (an ECS task role, an EC2 instance profile, an IRSA role…). The database assumes no role: "
+                    + "no trust policy for RDS, no role association, no parameter group change."
+            )
+            out.blank()
+        }
         out.line("### Permission policy \(MarkdownText.code(plan.invokePolicyName))")
         out.codeBlock("json", plan.invokePolicy.jsonString())
         out.blank()
-        out.line("Create the role (or update its trust policy) and attach the policy:")
-        let region = " --region " + PlanShell.quote(plan.database.arn.region.name)
-        out.codeBlock(
-            "sh",
-            PlanShell.command(PlanCommands.createRole(plan)) + " --assume-role-policy-document file://trust-policy.json"
-                + region + "\n" + PlanShell.command(PlanCommands.putRolePolicy(plan))
-                + " --policy-document file://invoke-policy.json" + region
-        )
+        if plan.trustPolicy != nil {
+            out.line("Create the role (or update its trust policy) and attach the policy:")
+            out.codeBlock(
+                "sh",
+                PlanShell.command(PlanCommands.createRole(plan))
+                    + " --assume-role-policy-document file://trust-policy.json" + region + "\n"
+                    + PlanShell.command(PlanCommands.putRolePolicy(plan))
+                    + " --policy-document file://invoke-policy.json"
+                    + region
+            )
+        } else {
+            out.line("Attach the policy to the relay's role:")
+            out.codeBlock(
+                "sh",
+                PlanShell.command(PlanCommands.putRolePolicy(plan)) + " --policy-document file://invoke-policy.json"
+                    + region
+            )
+        }
         out.blank()
         out.line("### Statement in the function's resource-based policy")
         out.blank()
@@ -206,11 +242,12 @@ enum MarkdownPlanRenderer: Sendable {
         }
         out.codeBlock("json", plan.resourcePermission.policy.jsonString())
         out.codeBlock("sh", plan.resourcePermission.awsCLICommand)
+        guard let association = plan.roleAssociation else { return }
         out.blank()
         out.line("### Role association")
         out.codeBlock(
             "sh",
-            plan.roleAssociation.steps.map { "# \($0.summary)\n\(PlanShell.command($0.arguments))" }
+            association.steps.map { "# \($0.summary)\n\(PlanShell.command($0.arguments))" }
                 .joined(separator: "\n")
         )
         parameterChanges(plan, into: &out)
@@ -263,11 +300,45 @@ enum MarkdownPlanRenderer: Sendable {
             "Apply each script as a user that may create functions and triggers, e.g. with "
                 + clients.joined(separator: " or ") + "."
         )
+        if let outbox = plan.outbox {
+            out.blank()
+            out.line("### The outbox (run once, before the triggers)")
+            out.codeBlock("sql", outbox.sql)
+        }
         for table in plan.tables {
             out.blank()
             out.line("### \(MarkdownText.code(table.table)) (\(PlanCommands.dialectTitle(table.dialect)))")
             out.codeBlock("sql", table.sql)
         }
+        guard let outbox = plan.outbox else { return }
+        out.blank()
+        out.line("### The relay")
+        out.blank()
+        out.line(
+            "Run the relay where it reaches both the database and Lambda, as the role "
+                + "\(MarkdownText.code(plan.roleARN.name)), with the database URL in `DBLAMBDA_DATABASE_URL` "
+                + "(never in the config file). It delivers committed rows only, at least once; SIGTERM stops it "
+                + "gracefully."
+        )
+        out.codeBlock("sh", outbox.relayCommand)
+        let relay = outbox.relay
+        out.blank()
+        out.table(
+            header: ["Setting", "Value"],
+            rows: [
+                ["Invocation type", MarkdownText.code(relay.invocationType.rawValue)],
+                ["Batch size", "\(relay.batchSize)"],
+                ["Concurrency", "\(relay.concurrency) workers"],
+                ["Ordering", MarkdownText.code(relay.ordering.rawValue)],
+                ["Attempts before the dead letter", "\(relay.maxAttempts)"],
+                [
+                    "Retry delay",
+                    "\(relay.retryBaseSeconds) s to \(relay.retryMaxSeconds) s (exponential, full jitter)",
+                ],
+                ["Poll interval", "\(relay.pollIntervalMilliseconds) ms"],
+                ["Retention of delivered rows", relay.retentionHours.map { "\($0) h" } ?? "forever"],
+            ]
+        )
     }
 
     private static func warnings(_ plan: IntegrationPlan, into out: inout MarkdownText) {

@@ -99,6 +99,15 @@ enum ShellPlanRenderer: Sendable {
     }
 
     private static func networkConfiguration(_ plan: IntegrationPlan, into script: inout ShellScript) {
+        if plan.delivery == .outbox {
+            script.comment(
+                "Outbox delivery: the database never calls Lambda, so it needs no route to Lambda; the relay"
+            )
+            script.comment(
+                "needs a connection to the database and HTTPS to Lambda from where it runs. Nothing to do here."
+            )
+            return
+        }
         guard let report = plan.network else {
             script.comment("Not checked: the configuration names no network description. Check it with")
             script.comment("  dblambda network check --aws-json DIR --db-instance ID")
@@ -126,21 +135,36 @@ enum ShellPlanRenderer: Sendable {
         let role = PlanShell.quote(plan.roleARN.name)
         // IAM is global; the region only spares the user a configured default region.
         let region = "--region " + PlanShell.quote(plan.database.arn.region.name)
-        script.heredoc(into: "\"$workdir/trust-policy.json\"", delimiter: "JSON", plan.trustPolicy.jsonString())
+        if let trustPolicy = plan.trustPolicy {
+            script.heredoc(into: "\"$workdir/trust-policy.json\"", delimiter: "JSON", trustPolicy.jsonString())
+        }
         script.heredoc(into: "\"$workdir/invoke-policy.json\"", delimiter: "JSON", plan.invokePolicy.jsonString())
-        script.comment("The role the database assumes (created, or its trust policy brought up to date).")
-        script.line("if aws iam get-role --role-name \(role) \(region) >/dev/null 2>&1; then")
-        script.line(
-            "    aws iam update-assume-role-policy --role-name \(role) "
-                + "--policy-document \"file://$workdir/trust-policy.json\" \(region)"
-        )
-        script.line("else")
-        script.line(
-            "    " + PlanShell.command(PlanCommands.createRole(plan))
-                + " --assume-role-policy-document \"file://$workdir/trust-policy.json\" \(region) >/dev/null"
-        )
-        script.line("fi")
-        script.line("aws iam wait role-exists --role-name \(role) \(region)")
+        if plan.trustPolicy != nil {
+            script.comment("The role the database assumes (created, or its trust policy brought up to date).")
+            script.line("if aws iam get-role --role-name \(role) \(region) >/dev/null 2>&1; then")
+            script.line(
+                "    aws iam update-assume-role-policy --role-name \(role) "
+                    + "--policy-document \"file://$workdir/trust-policy.json\" \(region)"
+            )
+            script.line("else")
+            script.line(
+                "    " + PlanShell.command(PlanCommands.createRole(plan))
+                    + " --assume-role-policy-document \"file://$workdir/trust-policy.json\" \(region) >/dev/null"
+            )
+            script.line("fi")
+            script.line("aws iam wait role-exists --role-name \(role) \(region)")
+        } else {
+            script.comment(
+                "Outbox delivery: the relay's own role (the one it runs as) must exist already; the database"
+            )
+            script.comment("assumes no role, so there is no trust policy for RDS and no role association.")
+            script.line("if ! aws iam get-role --role-name \(role) \(region) >/dev/null 2>&1; then")
+            let message =
+                "error: the relay's role \(plan.roleARN.name) does not exist; create it for where the relay runs"
+            script.line("    echo \(PlanShell.quote(message)) >&2")
+            script.line("    exit 1")
+            script.line("fi")
+        }
         script.comment("The role's inline permission policy (replaced when it exists).")
         script.line(
             PlanShell.command(PlanCommands.putRolePolicy(plan))
@@ -156,8 +180,9 @@ enum ShellPlanRenderer: Sendable {
             "retry_on InvalidParameterValueException " + PlanShell.command(plan.resourcePermission.awsCLIArguments)
                 + " >/dev/null"
         )
+        guard let association = plan.roleAssociation else { return }
         script.comment("Associate the role with the database.")
-        for step in plan.roleAssociation.steps {
+        for step in association.steps {
             script.comment(step.summary)
             if step.arguments.count > 1, step.arguments[1].hasPrefix("add-role-to-") {
                 script.line("tolerate RoleAlreadyExists " + PlanShell.command(step.arguments))
@@ -186,12 +211,19 @@ enum ShellPlanRenderer: Sendable {
         let directory = PlanShell.quote("dblambda-\(plan.name)-sql")
         script.line("sql_dir=\"${DBLAMBDA_SQL_DIR:-\(directory)}\"")
         script.line("mkdir -p \"$sql_dir\"")
+        if let outbox = plan.outbox {
+            script.comment("The outbox schema: apply it once, before the triggers.")
+            script.heredoc(into: "\"$sql_dir/\(PlanCommands.outboxFileName)\"", delimiter: "SQL", outbox.sql)
+        }
         for (index, table) in plan.tables.enumerated() {
             let file = PlanCommands.sqlFileName(index: index, table: table)
             script.comment("\(table.table) (\(table.dialect))")
             script.heredoc(into: "\"$sql_dir/\(file)\"", delimiter: "SQL", table.sql)
         }
         script.comment("Apply each file as a user that may create functions and triggers, for example:")
+        if plan.outbox != nil {
+            script.comment("  psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f \"$sql_dir/\(PlanCommands.outboxFileName)\"")
+        }
         for (index, table) in plan.tables.enumerated() {
             let file = PlanCommands.sqlFileName(index: index, table: table)
             if table.dialect == "mysql" {
@@ -204,6 +236,15 @@ enum ShellPlanRenderer: Sendable {
             }
         }
         script.line("echo \"SQL written to $sql_dir; apply it as the comments in this script show.\"")
+        if let outbox = plan.outbox {
+            script.comment(
+                "Then run the relay where it reaches the database and Lambda, as the role \(plan.roleARN.name),"
+            )
+            script.comment(
+                "with the database URL in DBLAMBDA_DATABASE_URL (never in a file); SIGTERM stops it gracefully:"
+            )
+            script.comment("  " + outbox.relayCommand)
+        }
     }
 }
 
@@ -390,7 +431,7 @@ enum PlanCommands {
     /// The parameter changes that no role association step already makes.
     static func extraParameterChanges(_ plan: IntegrationPlan) -> [ParameterChange] {
         plan.parameterChanges.filter { change in
-            !plan.roleAssociation.steps.contains { step in
+            !(plan.roleAssociation?.steps ?? []).contains { step in
                 step.arguments.contains { parseParametersArgument($0)?.name == change.name }
             }
         }
@@ -450,7 +491,7 @@ enum PlanCommands {
     static func rebootCommands(_ plan: IntegrationPlan) -> [[String]] {
         let pending =
             plan.parameterChanges.contains { $0.applyMethod == "pending-reboot" }
-            || plan.roleAssociation.steps.contains { step in
+            || (plan.roleAssociation?.steps ?? []).contains { step in
                 step.arguments.contains { $0.hasSuffix("ApplyMethod=pending-reboot") }
             }
         guard pending else { return [] }
@@ -466,6 +507,9 @@ enum PlanCommands {
             ]
         ]
     }
+
+    /// The file name of the outbox schema script (sorted before the tables' scripts).
+    static let outboxFileName = "00-outbox.sql"
 
     /// A file name for a table's SQL: its position and the table, reduced to `[A-Za-z0-9._-]`.
     static func sqlFileName(index: Int, table: TableSQL) -> String {

@@ -76,6 +76,22 @@ struct DebeziumTests {
             #expect(error.message.contains("$.op"))
         }
     }
+
+    @Test(
+        "a ts_ms too large for a microsecond count is an invalid envelope naming the field, not an overflow",
+        arguments: [
+            #"{"op":"d","source":{"connector":"postgresql","ts_ms":15590339048623128},"before":{"id":1}}"#,
+            #"{"op":"d","source":{"connector":"postgresql"},"ts_ms":-9223372036854775808,"before":{"id":1}}"#,
+        ]
+    )
+    func timestampOverflow(envelope: String) throws {
+        let error = try #require(caughtEventsError { _ = try ChangeEvent.decode(from: envelope) })
+        #expect(error.code == .invalidEnvelope)
+        #expect(error.message.contains("ts_ms"))
+        // The largest value that fits still decodes, to a year far in the future.
+        let largest = #"{"op":"d","source":{"connector":"postgresql","ts_ms":9223372036854775},"before":{"id":1}}"#
+        #expect(try ChangeEvent.decode(from: largest).first?.timestamp?.hasPrefix("294247-") == true)
+    }
 }
 
 /// Supabase fixtures follow the documented database webhook payload:

@@ -163,6 +163,6 @@ struct AWSCLIShellRendererTests {
         let invoke = try JSONSerialization.data(withJSONObject: try #require(state["invokePolicy"]))
         #expect(try PolicyDocument(json: invoke) == plan.invokePolicy)
         let trust = try JSONSerialization.data(withJSONObject: try #require(state["trustPolicy"]))
-        #expect(try PolicyDocument(json: trust).statements == plan.trustPolicy.statements)
+        #expect(try PolicyDocument(json: trust).statements == plan.trustPolicy?.statements)
     }
 }

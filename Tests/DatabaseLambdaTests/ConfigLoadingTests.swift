@@ -224,7 +224,9 @@ struct ConfigLoadingTests {
         #expect(empty.code == .syntax)
     }
 
-    @Test("invalid ARNs, the outbox mode and conflicting column options are invalid values at their line")
+    @Test(
+        "invalid ARNs, a direct-only key under outbox and conflicting column options are invalid values at their line"
+    )
     func invalidValues() throws {
         let arn = try #require(
             FacadeFixtures.configError(
@@ -239,8 +241,9 @@ struct ConfigLoadingTests {
                 FacadeFixtures.replacing("delivery: direct", with: "delivery: outbox", in: FacadeFixtures.postgresYAML)
             )
         )
-        #expect(outbox.line == 15)
-        #expect(outbox.message.contains("arrives with the relay"))
+        #expect(outbox.line == 8)
+        #expect(outbox.key == "database.requestTimeoutMs")
+        #expect(outbox.message.contains("outbox"))
         let both = try #require(
             FacadeFixtures.configError(
                 FacadeFixtures.replacing(

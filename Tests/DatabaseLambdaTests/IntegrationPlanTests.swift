@@ -16,7 +16,7 @@ struct IntegrationPlanTests {
     func postgresDocuments() throws {
         let plan = try plan(FacadeFixtures.postgresYAML)
         #expect(plan.roleARN.description == "arn:aws:iam::123456789012:role/orders-db-invoke")
-        let trust = plan.trustPolicy.jsonString(pretty: false)
+        let trust = try #require(plan.trustPolicy).jsonString(pretty: false)
         #expect(trust.contains(#""Service":"rds.amazonaws.com""#))
         #expect(trust.contains(#""aws:SourceArn":"arn:aws:rds:us-east-1:123456789012:db:orders-db""#))
         #expect(trust.contains(#""aws:SourceAccount":"123456789012""#))
@@ -25,7 +25,7 @@ struct IntegrationPlanTests {
         #expect(plan.resourcePermission.grantee == .role(plan.roleARN))
         #expect(plan.resourcePermission.function.qualifier?.value == "live")
         #expect(plan.resourcePermission.statementID == "dblambda-orders")
-        let steps = plan.roleAssociation.steps
+        let steps = try #require(plan.roleAssociation).steps
         #expect(steps.count == 1)
         #expect(steps.first?.arguments.starts(with: ["rds", "add-role-to-db-instance"]) == true)
         #expect(steps.first?.arguments.contains("Lambda") == true)
@@ -80,8 +80,8 @@ struct IntegrationPlanTests {
                 "arn:aws:lambda:eu-west-1:123456789012:function:billing:*",
             ]
         )
-        #expect(plan.roleAssociation.steps.map { $0.arguments.prefix(2) } == [["rds", "add-role-to-db-cluster"]])
-        #expect(plan.roleAssociation.steps.first?.arguments.contains("--feature-name") == true)
+        #expect(plan.roleAssociation?.steps.map { $0.arguments.prefix(2) } == [["rds", "add-role-to-db-cluster"]])
+        #expect(plan.roleAssociation?.steps.first?.arguments.contains("--feature-name") == true)
         #expect(plan.parameterChanges.isEmpty)
         #expect(plan.warnings.map(\.code) == ["ROLE_POLICY_BROADER_THAN_NEEDED", "NETWORK_NOT_CHECKED"])
         #expect(plan.tables.first?.sql.contains("public") == true)
@@ -103,7 +103,7 @@ struct IntegrationPlanTests {
                 ]
             ]
         )
-        let steps = plan.roleAssociation.steps.map(\.command)
+        let steps = try #require(plan.roleAssociation).steps.map(\.command)
         #expect(steps.count == 2)
         #expect(steps[0].contains("add-role-to-db-cluster") && !steps[0].contains("--feature-name"))
         #expect(steps[1].contains("shop-aurora57"))
@@ -172,22 +172,23 @@ struct IntegrationPlanTests {
         }
     }
 
-    @Test("the outbox delivery mode is a typed error from plan()")
-    func outboxIsRejected() throws {
-        let integration = try Integration(
-            name: "orders",
-            database: Integration.Database(
-                arn: try RDSDatabaseARN(parsing: "arn:aws:rds:us-east-1:123456789012:db:orders-db"),
-                engine: .postgres
-            ),
-            function: Integration.Function(
-                arn: try LambdaFunctionARN(parsing: "arn:aws:lambda:us-east-1:123456789012:function:f")
-            ),
-            roleName: "r",
-            delivery: .outbox,
-            tables: [Integration.Table(table: TableName(schema: "public", table: "orders"))]
-        )
-        #expect(throws: IntegrationError.deliveryModeUnavailable) { try integration.plan() }
+    @Test("the outbox delivery mode on Aurora MySQL is a typed error naming the delivery key")
+    func outboxNeedsPostgreSQL() throws {
+        #expect(throws: IntegrationError.deliveryModeUnavailable) {
+            try Integration(
+                name: "shop",
+                database: Integration.Database(
+                    arn: try RDSDatabaseARN(parsing: "arn:aws:rds:us-east-1:123456789012:cluster:shop"),
+                    engine: .auroraMySQL
+                ),
+                function: Integration.Function(
+                    arn: try LambdaFunctionARN(parsing: "arn:aws:lambda:us-east-1:123456789012:function:f")
+                ),
+                roleName: "r",
+                delivery: .outbox,
+                tables: [Integration.Table(table: TableName(schema: "shop", table: "orders"), columns: .only(["id"]))]
+            )
+        }
     }
 
     @Test("a reachable network makes the network step ready; a blocked one blocks the trigger step")

@@ -34,8 +34,8 @@ struct JSONPlanSnapshotTests {
         let root = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         #expect(
             root.keys.sorted() == [
-                "checklist", "commands", "database", "format", "function", "name", "network", "parameterChanges",
-                "resourcePermission", "role", "roleAssociation", "tables", "version", "warnings",
+                "checklist", "commands", "database", "delivery", "format", "function", "name", "network", "outbox",
+                "parameterChanges", "resourcePermission", "role", "roleAssociation", "tables", "version", "warnings",
             ]
         )
         let role = try #require(root["role"] as? [String: Any])

@@ -96,13 +96,13 @@ struct MarkdownRendererTests {
         let json = blocks.filter { $0.language == "json" }.map(\.content)
         #expect(
             json == [
-                plan.trustPolicy.jsonString(), plan.invokePolicy.jsonString(),
+                plan.trustPolicy?.jsonString() ?? "", plan.invokePolicy.jsonString(),
                 plan.resourcePermission.policy.jsonString(),
             ]
         )
         let shell = blocks.filter { $0.language == "sh" }.map(\.content).joined(separator: "\n")
         #expect(shell.contains(plan.resourcePermission.awsCLICommand))
-        for step in plan.roleAssociation.steps {
+        for step in plan.roleAssociation?.steps ?? [] {
             #expect(shell.contains(step.command))
         }
         #expect(

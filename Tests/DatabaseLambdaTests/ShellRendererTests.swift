@@ -147,7 +147,7 @@ struct ShellRendererTests {
         defer { aws.remove() }
         let (result, calls) = try await aws.run(plan.render(.shell), failures: ["iam get-role": "NoSuchEntity"])
         #expect(result.status == 0, "\(result.stderr)")
-        for step in plan.roleAssociation.steps {
+        for step in plan.roleAssociation?.steps ?? [] {
             #expect(calls.contains { $0.args == step.arguments }, "\(step.command)")
         }
         #expect(calls.contains { $0.args == plan.resourcePermission.awsCLIArguments })
@@ -188,7 +188,7 @@ struct ShellRendererTests {
         let create = try #require(calls.first { $0.operation == "iam create-role" })
         #expect(create.value("--role-name") == "orders-db-invoke")
         let trustFile = try #require(create.value("--assume-role-policy-document"))
-        #expect(create.files[trustFile] == plan.trustPolicy.jsonString() + "\n")
+        #expect(create.files[trustFile] == (plan.trustPolicy?.jsonString() ?? "") + "\n")
         let put = try #require(calls.first { $0.operation == "iam put-role-policy" })
         #expect(put.value("--policy-name") == "dblambda-orders-invoke")
         let policyFile = try #require(put.value("--policy-document"))
@@ -199,7 +199,7 @@ struct ShellRendererTests {
         #expect(remove.value("--statement-id") == "dblambda-orders")
         #expect(remove.value("--qualifier") == "live")
         let associate = try #require(calls.first { $0.operation == "rds add-role-to-db-instance" })
-        #expect(associate.args == plan.roleAssociation.steps.first?.arguments)
+        #expect(associate.args == plan.roleAssociation?.steps.first?.arguments)
         #expect(associate.value("--feature-name") == "Lambda")
         let modify = try #require(calls.first { $0.operation == "rds modify-db-parameter-group" })
         #expect(modify.value("--db-parameter-group-name") == "orders-pg15")
@@ -302,7 +302,7 @@ struct ShellRendererTests {
         let create = try #require(calls.first { $0.operation == "iam create-role" })
         #expect(create.value("--role-name") == "shop+db=invoke,role@x.y_z-1")
         #expect(create.value("--path") == "/dblambda/")
-        let steps = plan.roleAssociation.steps
+        let steps = try #require(plan.roleAssociation).steps
         let associate = try #require(calls.first { $0.operation == "rds add-role-to-db-cluster" })
         #expect(associate.args == steps.first?.arguments)
         #expect(associate.value("--feature-name") == nil)

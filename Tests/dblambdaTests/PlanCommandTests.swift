@@ -136,12 +136,15 @@ struct PlanCommandTests {
         }
     }
 
-    @Test("a broken YAML file, a missing file, an outbox delivery and a bad format are exit 2 with one line")
+    @Test("a broken YAML file, a missing file, outbox on Aurora MySQL and a bad format are exit 2 with one line")
     func otherBadInput() async throws {
         try await Self.withFolder(
             [
                 "broken.yaml": "version: 1\nname: [unclosed\n",
-                "outbox.yaml": Self.config.replacingOccurrences(of: "delivery: direct", with: "delivery: outbox"),
+                "outbox.yaml": Self.config.replacingOccurrences(of: "delivery: direct", with: "delivery: outbox")
+                    .replacingOccurrences(of: "db:cli-db", with: "cluster:cli-db")
+                    .replacingOccurrences(of: "engine: postgres", with: "engine: aurora-mysql")
+                    .replacingOccurrences(of: "\"16.3\"", with: "\"3.05.2\""),
                 "mysql.yaml": Self.config.replacingOccurrences(of: "db:cli-db", with: "cluster:cli-db")
                     .replacingOccurrences(of: "engine: postgres", with: "engine: aurora-mysql")
                     .replacingOccurrences(of: "\"16.3\"", with: "\"3.05.2\""),
@@ -155,7 +158,7 @@ struct PlanCommandTests {
             let outbox = folder.appendingPathComponent("outbox.yaml").path
             let outboxResult = try await CLIRunner.run(["plan", outbox])
             Self.expectBadInput(outboxResult, prefix: "error: \(outbox)")
-            #expect(outboxResult.stderr.contains("delivery"))
+            #expect(outboxResult.stderr.contains("delivery: delivery mode outbox needs PostgreSQL"))
             let mysql = folder.appendingPathComponent("mysql.yaml").path
             let mysqlResult = try await CLIRunner.run(["plan", mysql])
             Self.expectBadInput(mysqlResult, prefix: "error: \(mysql)")

@@ -19,6 +19,8 @@ struct DBLambdaCommand: AsyncParsableCommand {
             PlanCommand.self,
             VerifyCommand.self,
             ServeLocalCommand.self,
+            RelayCommand.self,
+            OutboxCommand.self,
         ]
     )
 }

@@ -1,1 +1,0 @@
-// The relay arrives in the files beside this one.

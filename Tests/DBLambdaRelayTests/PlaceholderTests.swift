@@ -1,1 +1,0 @@
-// The relay's unit tests arrive in the files beside this one.
