@@ -43,7 +43,12 @@ struct OutboxSQL: Sendable {
     /// The statement that writes a batch's outcome (`nil` when there is nothing to write). One statement whatever
     /// the mix: data-modifying CTEs when more than one kind of mark is present.
     func markQuery(_ marks: BatchMarks) -> PostgresQuery? {
-        guard let sql = markSQL(delivered: !marks.delivered.isEmpty, retries: !marks.retries.isEmpty, dead: !marks.dead.isEmpty)
+        guard
+            let sql = markSQL(
+                delivered: !marks.delivered.isEmpty,
+                retries: !marks.retries.isEmpty,
+                dead: !marks.dead.isEmpty
+            )
         else { return nil }
         var binds = PostgresBindings(capacity: 8)
         if !marks.delivered.isEmpty { binds.append(marks.delivered) }

@@ -82,6 +82,9 @@ protocol OutboxConnection: Sendable {
     /// Deletes delivered events older than `retention`, at most `limit`; returns how many.
     func cleanup(retention: Duration, limit: Int) async throws -> Int
 
+    /// Whether the connection is known to be gone (the server closed it while it was idle).
+    var isClosed: Bool { get }
+
     /// Closes the connection (a transaction still open is rolled back by the server).
     func close() async
 }

@@ -38,7 +38,13 @@ struct PostgresOutboxStore: OutboxStore {
         )
         let heartbeat = self.heartbeat
         do {
-            try await listen(on: connection, heartbeat: heartbeat, logger: logger, listening: listening, notified: notified)
+            try await listen(
+                on: connection,
+                heartbeat: heartbeat,
+                logger: logger,
+                listening: listening,
+                notified: notified
+            )
         } catch {
             try? await connection.close()
             throw error
@@ -152,6 +158,8 @@ final class PostgresOutboxConnection: OutboxConnection {
         for try await count in rows.decode(Int64.self) { deleted = Int(count) }
         return deleted
     }
+
+    var isClosed: Bool { connection.isClosed }
 
     func close() async {
         try? await connection.close()

@@ -85,6 +85,11 @@ final class RelayEngine: Sendable {
         while !wake.isStopped && !Task.isCancelled {
             let generation = wake.generation
             do {
+                if let stale = connection, stale.isClosed {
+                    // The server closed it while it was idle (a restart, an administrator): reconnect at once.
+                    await stale.close()
+                    connection = nil
+                }
                 let active: any OutboxConnection
                 if let connection {
                     active = connection
@@ -284,6 +289,10 @@ final class RelayEngine: Sendable {
                 break
             }
             do {
+                if let stale = connection, stale.isClosed {
+                    await stale.close()
+                    connection = nil
+                }
                 let active: any OutboxConnection
                 if let connection {
                     active = connection

@@ -36,7 +36,9 @@ struct DatabaseURLTests {
 
     @Test("the password never shows in description, debugDescription, dump or string interpolation")
     func redaction() throws {
-        let url = try DatabaseURL("postgres://relay:\(Self.secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")@h/app")
+        let url = try DatabaseURL(
+            "postgres://relay:\(Self.secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")@h/app"
+        )
         #expect(url.password == Self.secret)
         var dumped = ""
         dump(url, to: &dumped)

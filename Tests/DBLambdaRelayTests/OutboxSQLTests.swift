@@ -58,7 +58,11 @@ struct OutboxSQLTests {
         #expect(all.hasPrefix("WITH delivered AS (UPDATE "))
         #expect(all.contains("retried AS (UPDATE \"dblambda\".\"outbox\" AS o"))
         #expect(all.contains("unnest($2::int8[], $3::text[], $4::int8[])"))
-        #expect(all.contains("moved AS (DELETE FROM \"dblambda\".\"outbox\" AS o USING unnest($5::int8[], $6::text[], $7::int4[])"))
+        #expect(
+            all.contains(
+                "moved AS (DELETE FROM \"dblambda\".\"outbox\" AS o USING unnest($5::int8[], $6::text[], $7::int4[])"
+            )
+        )
         #expect(all.contains(#"INSERT INTO "dblambda"."dead_letter" (id, event_id, partition_key, envelope"#))
         let marks = BatchMarks(
             delivered: [1, 2],

@@ -148,7 +148,10 @@ struct RelayEngineTests {
             let store = InMemoryOutboxStore(ordering: ordering == .partitionKey)
             for index in 1...3 {
                 let pad = String(repeating: "z", count: 600_000)
-                store.insert(key: "public.orders:[\(index)]", envelope: bytes(#"{"id":"event-\#(index)","p":"\#(pad)"}"#))
+                store.insert(
+                    key: "public.orders:[\(index)]",
+                    envelope: bytes(#"{"id":"event-\#(index)","p":"\#(pad)"}"#)
+                )
             }
             let invoker = ScriptedInvoker { _, call in call == 2 ? .failed("TooManyRequestsException") : .delivered }
             let engine = makeEngine(testConfiguration(ordering: ordering), store: store, invoker: invoker)
@@ -196,10 +199,12 @@ struct RelayEngineTests {
                 == .functionError("function error KeyError: 'id' line 2")
         )
         let throttle = LambdaInvokeError(code: .tooManyRequests, message: "Rate exceeded", statusCode: 429)
-        guard case .failed(_, let tooLarge, let throttled) = LambdaRelayInvoker.outcome(
-            of: .failure(throttle),
-            cancelled: false
-        ) else {
+        guard
+            case .failed(_, let tooLarge, let throttled) = LambdaRelayInvoker.outcome(
+                of: .failure(throttle),
+                cancelled: false
+            )
+        else {
             Issue.record("a 429 must be a failure")
             return
         }
@@ -210,7 +215,9 @@ struct RelayEngineTests {
             #expect(tooLarge)
         }
         #expect(LambdaRelayInvoker.outcome(of: .failure(throttle), cancelled: true) == .cancelled)
-        #expect(LambdaRelayInvoker.outcome(of: .failure(TestFailure(description: "x")), cancelled: false).kind == .error)
+        #expect(
+            LambdaRelayInvoker.outcome(of: .failure(TestFailure(description: "x")), cancelled: false).kind == .error
+        )
     }
 
     @Test("cancellation while invoking rolls the batch back: nothing is marked, the claims are released")

@@ -50,7 +50,11 @@ struct RelayRunTests {
     @Test("without notifications an idle worker still finds events on its poll")
     func pollingFallback() async throws {
         let store = InMemoryOutboxStore()
-        let engine = makeEngine(testConfiguration(pollInterval: .milliseconds(50)), store: store, invoker: ScriptedInvoker())
+        let engine = makeEngine(
+            testConfiguration(pollInterval: .milliseconds(50)),
+            store: store,
+            invoker: ScriptedInvoker()
+        )
         let task = Task { await engine.run() }
         try await Task.sleep(for: .milliseconds(100))
         store.insert()

@@ -243,7 +243,10 @@ private struct InMemoryConnection: OutboxConnection {
 
     func complete(_ marks: BatchMarks) async throws { store.complete(connection: id, marks: marks) }
     func release() async throws { store.release(connection: id) }
-    func cleanup(retention: Duration, limit: Int) async throws -> Int { store.cleanup(retention: retention, limit: limit) }
+    func cleanup(retention: Duration, limit: Int) async throws -> Int {
+        store.cleanup(retention: retention, limit: limit)
+    }
+    var isClosed: Bool { false }
     func close() async { store.close(connection: id) }
 }
 

@@ -169,7 +169,7 @@ struct OutboxTriggerScriptTests {
             columns: .only(["id", "select", "status"]),
             names: try OutboxNames(schema: "events", channel: "orders_outbox")
         )
-        configuration.operations = [.insert, .update, .delete]
+        configuration.operations = [.insert, .update]
         configuration.condition = "NEW.status <> 'draft'"
         try SnapshotTests.check("postgres-outbox-options.sql", try PostgreSQLTriggerScript(configuration).render())
     }

@@ -15,9 +15,20 @@ import Testing
 /// The relay on the real PostgreSQL 15 with `LocalLambdaServer` as the function: outbox schema and outbox-mode
 /// triggers from `DBLambdaSQL`, rows committed by `psql`, events delivered through `LambdaClient` (SigV4 checked).
 /// Each test has its own outbox schema and table in the suite's fresh database.
-@Suite("Relay on PostgreSQL: committed-only, at-least-once, retries, dead letter, ordering, wake-ups, shutdown")
+@Suite(
+    "Relay on PostgreSQL: committed-only, at-least-once, retries, dead letter, ordering, wake-ups, shutdown",
+    .serialized
+)
 struct RelayPostgresTests {
-    static let quiet = Logger(label: "relay-it") { _ in SwiftLogNoOpLogHandler() }
+    /// No output, unless `RELAY_TEST_LOG` is set (then debug lines go to standard error).
+    static let quiet: Logger = {
+        guard ProcessInfo.processInfo.environment["RELAY_TEST_LOG"] != nil else {
+            return Logger(label: "relay-it") { _ in SwiftLogNoOpLogHandler() }
+        }
+        var logger = Logger(label: "relay-it") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = .debug
+        return logger
+    }()
 
     static func configuration(
         _ names: OutboxNames,
@@ -405,6 +416,36 @@ struct RelayPostgresTests {
         }
         #expect(recorder.all.contains { $0.contains("lost the database") })
         #expect(!recorder.all.contains { $0.contains(RelayDatabase.password) })
+    }
+
+    @Test("a backlog of 5 000 committed events drains at batch 100 with every event delivered once")
+    func drainRate() async throws {
+        let names = try await RelayDatabase.install("r_rate")
+        try await RelayDatabase.run(
+            "INSERT INTO r_rate_app.items (id, note) SELECT g, 'row ' || g FROM generate_series(1, 5000) AS g;"
+        )
+        let inbox = RelayInbox()
+        let metrics = RelayTestMetrics()
+        let started = ContinuousClock.now
+        try await withLocalLambda(handler: inbox.handler) { server, client in
+            let relay = try Self.relay(
+                Self.configuration(names, batchSize: 100, concurrency: 2),
+                client: client,
+                metrics: metrics
+            )
+            try await withRelays([relay], logger: Self.quiet) {
+                try await expectEventually(timeout: .seconds(60)) {
+                    metrics.total("dblambda_relay_delivered_total") == 5000
+                }
+            }
+            let elapsed = started.duration(to: .now)
+            await server.waitForEventInvocations()
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            print("relay drain: 5000 events in \(elapsed) (\(Int(5000 / seconds)) events/s, batch 100, concurrency 2)")
+        }
+        let ids = inbox.events.compactMap(\.id)
+        #expect(ids.count == 5000 && Set(ids).count == 5000)
+        #expect(metrics.values("dblambda_relay_batch_size").allSatisfy { $0 <= 100 })
     }
 
     @Test("DatabaseURL gives postgres-nio the parsed settings and the sslmode as TLS")

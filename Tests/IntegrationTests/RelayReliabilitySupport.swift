@@ -56,6 +56,117 @@ final class ReliabilityLocked<Value>: @unchecked Sendable {
 /// A logger that drops everything (PostgresNIO and the HTTP client log a lot at info level).
 let quietLogger = Logger(label: "relay-reliability", factory: { _ in SwiftLogNoOpLogHandler() })
 
+/// Runs `operation`, but gives up after `limit`: the caller gets a failure and the operation is left behind (it is
+/// cancelled, but a postgres-nio query on a connection the server closed may never return, and a test must not wait
+/// for it forever).
+func abandoning<Value: Sendable>(
+    after limit: Duration,
+    _ what: String,
+    _ operation: @escaping @Sendable () async throws -> Value
+) async throws -> Value {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, any Error>) in
+        let resumed = ReliabilityLocked(false)
+        let claim: @Sendable () -> Bool = {
+            resumed.withLock { done in
+                defer { done = true }
+                return !done
+            }
+        }
+        let work = Task {
+            do {
+                let value = try await operation()
+                if claim() { continuation.resume(returning: value) }
+            } catch {
+                if claim() { continuation.resume(throwing: error) }
+            }
+        }
+        Task {
+            try? await Task.sleep(for: limit)
+            if claim() {
+                work.cancel()
+                continuation.resume(throwing: ReliabilityFailure(description: "\(what): no answer in \(limit)"))
+            }
+        }
+    }
+}
+
+// MARK: - Child processes without Foundation's `Process`
+
+/// Starts and waits for child processes with `posix_spawn` and `waitpid`.
+///
+/// Foundation's `Process` learns that a child ended when the child's end of a socket pair closes: the PostgreSQL
+/// server that `pg_ctl` leaves running would inherit that end (so `pg_ctl` would never be seen to end), and so could
+/// the relays. Here every descriptor above 2 is closed in the child (by bash, before it executes the program), and
+/// the parent waits with `waitpid` on a dedicated thread (never on Swift's cooperative pool).
+enum ChildProcess {
+    /// Starts `path arguments…` with standard input from /dev/null and standard output and error appended to the
+    /// given files; returns its process id.
+    static func spawn(
+        _ path: String,
+        _ arguments: [String],
+        environment: [String: String],
+        stdout: String,
+        stderr: String
+    ) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        // bash closes every other inherited descriptor, then becomes the program (same process id).
+        let closeInherited =
+            #"for fd in $(ls /proc/$$/fd); do if [ "$fd" -gt 2 ]; then eval "exec $fd>&-"; fi; done; exec "$@""#
+        let shell = "/bin/bash"
+        let argv: [UnsafeMutablePointer<CChar>?] =
+            ([shell, "-c", closeInherited, "child", path] + arguments).map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] =
+            environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
+        }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, shell, &actions, nil, argv, envp)
+        guard result == 0 else {
+            throw ReliabilityFailure(description: "cannot start \(path): \(String(cString: strerror(result)))")
+        }
+        return pid
+    }
+
+    /// Waits for `pid` to end; returns its exit status, or 128 + the signal that ended it.
+    static func wait(_ pid: pid_t) async throws -> Int32 {
+        try await offCooperativePool {
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1 {
+                guard errno == EINTR else {
+                    throw ReliabilityFailure(description: "waitpid \(pid): \(String(cString: strerror(errno)))")
+                }
+            }
+            let signal = status & 0x7f
+            return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+        }
+    }
+
+    /// Runs `path arguments…` to the end; returns its exit status and what it printed.
+    static func run(_ path: String, _ arguments: [String], in directory: URL) async throws -> SQLClient.Output {
+        let name = UUID().uuidString.prefix(8)
+        let out = directory.appendingPathComponent("run-\(name).out").path
+        let err = directory.appendingPathComponent("run-\(name).err").path
+        let pid = try spawn(path, arguments, environment: ProcessInfo.processInfo.environment, stdout: out, stderr: err)
+        let status = try await wait(pid)
+        defer {
+            try? FileManager.default.removeItem(atPath: out)
+            try? FileManager.default.removeItem(atPath: err)
+        }
+        return SQLClient.Output(
+            status: status,
+            stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? ""
+        )
+    }
+}
+
 // MARK: - The private PostgreSQL cluster
 
 /// A PostgreSQL cluster of its own (initdb into a temporary directory, a free loopback port), so the run can restart
@@ -109,16 +220,14 @@ final class ReliabilityCluster: Sendable {
         _ tool: String,
         _ arguments: [String],
         binDirectory: String,
-        asPostgresUser: Bool
+        asPostgresUser: Bool,
+        scratch: URL
     ) async throws -> SQLClient.Output {
         let path = binDirectory + "/" + tool
-        // Through a shell that closes every inherited descriptor above 2 first: Foundation's `Process` learns that
-        // a child ended when the child's end of a socket pair closes, and the server `pg_ctl` leaves running would
-        // inherit that end and hold it open, so `waitUntilExit` would never return.
-        let closeInherited =
-            #"for fd in $(ls /proc/$$/fd); do if [ "$fd" -gt 2 ]; then eval "exec $fd>&-"; fi; done; exec "$@""#
-        let command = (asPostgresUser ? ["/usr/sbin/runuser", "-u", "postgres", "--"] : []) + [path] + arguments
-        let output = try await SQLClient.run("bash", ["-c", closeInherited, "pg-wrapper"] + command, input: "")
+        let output =
+            asPostgresUser
+            ? try await ChildProcess.run("/usr/sbin/runuser", ["-u", "postgres", "--", path] + arguments, in: scratch)
+            : try await ChildProcess.run(path, arguments, in: scratch)
         guard output.status == 0 else {
             throw ReliabilityFailure(
                 description: "\(tool) \(arguments.joined(separator: " ")) exited \(output.status): "
@@ -154,7 +263,8 @@ final class ReliabilityCluster: Sendable {
                     "UTF8", "--locale=C.UTF-8", "--no-sync",
                 ],
                 binDirectory: binDirectory,
-                asPostgresUser: asPostgresUser
+                asPostgresUser: asPostgresUser,
+                scratch: directory
             )
             var lastError: (any Error)?
             for _ in 0..<3 {
@@ -188,10 +298,14 @@ final class ReliabilityCluster: Sendable {
     private func pgctl(_ arguments: [String]) async throws {
         try await Self.run(
             "pg_ctl",
-            ["-D", directory.appendingPathComponent("data").path, "-l", directory.appendingPathComponent("server.log").path,
-             "-w", "-t", "60"] + arguments,
+            [
+                "-D", directory.appendingPathComponent("data").path, "-l",
+                directory.appendingPathComponent("server.log").path,
+                "-w", "-t", "60",
+            ] + arguments,
             binDirectory: binDirectory,
-            asPostgresUser: asPostgresUser
+            asPostgresUser: asPostgresUser,
+            scratch: directory
         )
     }
 
@@ -257,11 +371,10 @@ final class ReliabilityCluster: Sendable {
         let deadline = clock.now + patience
         while true {
             do {
-                return try await PostgresConnection.connect(
-                    configuration: connectionConfiguration,
-                    id: id,
-                    logger: quietLogger
-                )
+                let configuration = connectionConfiguration
+                return try await abandoning(after: .seconds(10), "connect") {
+                    try await PostgresConnection.connect(configuration: configuration, id: id, logger: quietLogger)
+                }
             } catch {
                 if clock.now >= deadline { throw error }
                 try await Task.sleep(for: .milliseconds(100))
@@ -276,10 +389,10 @@ final class ReliabilityCluster: Sendable {
         let connection = try await connect(id: 9_000)
         do {
             let result = try await body(connection)
-            try? await connection.close()
+            try? await abandoning(after: .seconds(5), "close") { try await connection.close() }
             return result
         } catch {
-            try? await connection.close()
+            try? await abandoning(after: .seconds(5), "close") { try await connection.close() }
             throw error
         }
     }
@@ -607,7 +720,10 @@ final class ReliabilityFunction: Sendable {
         }
     }
 
-    private static func handle(_ invocation: LocalInvocation, ledger: ReliabilityLedger) throws
+    private static func handle(
+        _ invocation: LocalInvocation,
+        ledger: ReliabilityLedger
+    ) throws
         -> LocalInvocationResponse
     {
         var instance = 0
@@ -732,26 +848,31 @@ struct ReliabilityWriter: Sendable {
             let note = "w\(index)-t\(outcome.transactions)"
             progress.set(index, "transaction \(outcome.transactions)")
             do {
-                try await connection.query("BEGIN", logger: quietLogger)
-                if !insertKeys.isEmpty {
-                    try await connection.query(
-                        "INSERT INTO rel.items (k, version, note) SELECT x, 1, \(note) FROM unnest(\(insertKeys)::bigint[]) AS x",
-                        logger: quietLogger
-                    )
+                let active = connection
+                let statements = (insertKeys, updates, firstVersions, twice, secondVersions)
+                try await abandoning(after: .seconds(20), "writer \(index) transaction") {
+                    let (insertKeys, updates, firstVersions, twice, secondVersions) = statements
+                    try await active.query("BEGIN", logger: quietLogger)
+                    if !insertKeys.isEmpty {
+                        try await active.query(
+                            "INSERT INTO rel.items (k, version, note) SELECT x, 1, \(note) FROM unnest(\(insertKeys)::bigint[]) AS x",
+                            logger: quietLogger
+                        )
+                    }
+                    if !updates.isEmpty {
+                        try await active.query(
+                            "UPDATE rel.items AS t SET version = d.v, note = \(note) FROM unnest(\(updates)::bigint[], \(firstVersions)::integer[]) AS d(k, v) WHERE t.k = d.k",
+                            logger: quietLogger
+                        )
+                    }
+                    if !twice.isEmpty {
+                        try await active.query(
+                            "UPDATE rel.items AS t SET version = d.v FROM unnest(\(twice)::bigint[], \(secondVersions)::integer[]) AS d(k, v) WHERE t.k = d.k",
+                            logger: quietLogger
+                        )
+                    }
+                    try await active.query(rollback ? "ROLLBACK" : "COMMIT", logger: quietLogger)
                 }
-                if !updates.isEmpty {
-                    try await connection.query(
-                        "UPDATE rel.items AS t SET version = d.v, note = \(note) FROM unnest(\(updates)::bigint[], \(firstVersions)::integer[]) AS d(k, v) WHERE t.k = d.k",
-                        logger: quietLogger
-                    )
-                }
-                if !twice.isEmpty {
-                    try await connection.query(
-                        "UPDATE rel.items AS t SET version = d.v FROM unnest(\(twice)::bigint[], \(secondVersions)::integer[]) AS d(k, v) WHERE t.k = d.k",
-                        logger: quietLogger
-                    )
-                }
-                try await connection.query(rollback ? "ROLLBACK" : "COMMIT", logger: quietLogger)
                 if rollback {
                     outcome.rolledBack += tokens
                     outcome.rolledBackTransactions += 1
@@ -772,15 +893,20 @@ struct ReliabilityWriter: Sendable {
                 while true {
                     attempt += 1
                     progress.set(index, "resolving transaction \(outcome.transactions), attempt \(attempt)")
-                    try? await connection.close()
+                    let old = connection
+                    try? await abandoning(after: .seconds(5), "close") { try await old.close() }
                     do {
                         connection = try await cluster.connect(id: index)
-                        let rows = try await connection.query(
-                            "SELECT k, version FROM rel.items WHERE k = ANY(\(keys)::bigint[])",
-                            logger: quietLogger
-                        )
-                        found = [:]
-                        for try await (key, version) in rows.decode((Int64, Int32).self) { found[key] = version }
+                        let active = connection
+                        found = try await abandoning(after: .seconds(20), "writer \(index) read-back") {
+                            var found: [Int64: Int32] = [:]
+                            let rows = try await active.query(
+                                "SELECT k, version FROM rel.items WHERE k = ANY(\(keys)::bigint[])",
+                                logger: quietLogger
+                            )
+                            for try await (key, version) in rows.decode((Int64, Int32).self) { found[key] = version }
+                            return found
+                        }
                         break
                     } catch {
                         if attempt >= 100 { throw error }
@@ -805,7 +931,8 @@ struct ReliabilityWriter: Sendable {
             }
         }
         progress.set(index, "closing")
-        try? await connection.close()
+        let last = connection
+        try? await abandoning(after: .seconds(5), "close") { try await last.close() }
         progress.set(index, "done")
         return outcome
     }
@@ -813,49 +940,40 @@ struct ReliabilityWriter: Sendable {
 
 // MARK: - Relay processes
 
-/// One `dblambda relay` process.
-final class RelayProcess: @unchecked Sendable {
+/// One `dblambda relay` process, started with ``ChildProcess``; a waiter reaps it when it ends.
+final class RelayProcess: Sendable {
     let instance: Int
-    let process: Process
+    let pid: pid_t
     let stderrURL: URL
-    private let exit = ReliabilityLocked<Int32?>(nil)
+    private let exit: ReliabilityLocked<Int32?>
+    private let waiter: Task<Int32, any Error>
 
-    init(instance: Int, process: Process, stderrURL: URL) {
+    init(instance: Int, pid: pid_t, stderrURL: URL) {
         self.instance = instance
-        self.process = process
+        self.pid = pid
         self.stderrURL = stderrURL
+        let exit = ReliabilityLocked<Int32?>(nil)
+        self.exit = exit
+        waiter = Task {
+            let status = try await ChildProcess.wait(pid)
+            exit.withLock { $0 = status }
+            return status
+        }
     }
 
-    var pid: Int32 { process.processIdentifier }
-    var isRunning: Bool { process.isRunning }
+    var isRunning: Bool { exit.withLock { $0 == nil } }
 
-    /// Sends `signal` and waits (on a dedicated thread) for the process to end; returns its termination status.
+    /// Sends `signal` and waits for the process to end; returns its exit status (128 + signal when killed).
     @discardableResult
     func stop(signal: Int32) async throws -> Int32 {
-        if process.isRunning { _ = kill(process.processIdentifier, signal) }
-        return try await waitForExit()
-    }
-
-    func waitForExit() async throws -> Int32 {
-        if let status = exit.withLock({ $0 }) { return status }
-        let process = self.process
-        let box = UncheckedProcess(process: process)
-        let status = try await offCooperativePool {
-            box.process.waitUntilExit()
-            return box.process.terminationStatus
-        }
-        exit.withLock { $0 = status }
-        return status
+        if isRunning { _ = kill(pid, signal) }
+        return try await waiter.value
     }
 
     func stderrTail(lines: Int = 20) -> String {
         let text = (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? ""
         return text.split(separator: "\n").suffix(lines).joined(separator: "\n")
     }
-}
-
-private struct UncheckedProcess: @unchecked Sendable {
-    var process: Process
 }
 
 /// Finds the `dblambda` binary the way `Tests/dblambdaTests/CLIRunner.swift` does: `$DBLAMBDA_BINARY`, else next to

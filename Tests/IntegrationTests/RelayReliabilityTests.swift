@@ -108,12 +108,7 @@ final class RelayFleet {
         nextInstance += 1
         let stdoutURL = directory.appendingPathComponent("relay-\(instance).out")
         let stderrURL = directory.appendingPathComponent("relay-\(instance).err")
-        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["relay"] + arguments
-        process.environment = [
+        let environment = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
             "HOME": directory.path,
             "AWS_ACCESS_KEY_ID": ReliabilityFunction.accessKey(instance: instance),
@@ -122,11 +117,14 @@ final class RelayFleet {
             "AWS_CONFIG_FILE": directory.appendingPathComponent("no-config").path,
             "AWS_SHARED_CREDENTIALS_FILE": directory.appendingPathComponent("no-credentials").path,
         ]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
-        process.standardError = try FileHandle(forWritingTo: stderrURL)
-        try process.run()
-        let relay = RelayProcess(instance: instance, process: process, stderrURL: stderrURL)
+        let pid = try ChildProcess.spawn(
+            binary.path,
+            ["relay"] + arguments,
+            environment: environment,
+            stdout: stdoutURL.path,
+            stderr: stderrURL.path
+        )
+        let relay = RelayProcess(instance: instance, pid: pid, stderrURL: stderrURL)
         slots[slot] = relay
         all.append(relay)
     }
@@ -341,11 +339,13 @@ struct RelayReliabilityTests {
                 }
                 if clock.now > lastHeartbeat + .seconds(10) {
                     lastHeartbeat = clock.now
-                    let phases = progress.phases.withLock { $0 }.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
-                    print(
+                    let phases = progress.phases.withLock { $0 }.sorted { $0.key < $1.key }.map {
+                        "\($0.key): \($0.value)"
+                    }
+                    let line =
                         "relay reliability progress: committed \(progress.committed.withLock { $0 }) delivered "
-                            + "\(delivered) relays \(fleet.running.map(\.instance)) writers [\(phases.joined(separator: "; "))]"
-                    )
+                        + "\(delivered) relays \(fleet.running.map(\.instance)) writers [\(phases.joined(separator: "; "))]\n"
+                    FileHandle.standardError.write(Data(line.utf8))
                 }
                 try await Task.sleep(for: .milliseconds(20))
             }
@@ -463,13 +463,18 @@ struct RelayReliabilityTests {
             )
             var result: [DeadRow] = []
             for try await (key, version, attempts, lastError) in rows.decode((Int64, Int32, Int32, String).self) {
-                result.append(DeadRow(token: ChangeToken(key: key, version: version), attempts: attempts, lastError: lastError))
+                result.append(
+                    DeadRow(token: ChangeToken(key: key, version: version), attempts: attempts, lastError: lastError)
+                )
             }
             return result
         }
         let deadTokens = Set(deadRows.map(\.token))
         #expect(outboxPending == 0, "nothing is left pending in the outbox")
-        #expect(outboxRows == committed.count, "one outbox row per committed ordinary change, none for rolled-back ones")
+        #expect(
+            outboxRows == committed.count,
+            "one outbox row per committed ordinary change, none for rolled-back ones"
+        )
         #expect(deadTokens == poisonCommitted, "the dead letter holds exactly the committed poison rows")
         #expect(deadTokens.isDisjoint(with: poisonRolledBack), "rolled-back poison rows never reach the dead letter")
         for row in deadRows {

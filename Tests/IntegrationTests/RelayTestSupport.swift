@@ -268,7 +268,8 @@ final class RelayTestMetrics: MetricsFactory, @unchecked Sendable {
     func total(_ label: String, outcome: String? = nil) -> Int64 {
         lock.lock()
         let matching = handlers.filter { handler in
-            handler.label == label && (outcome == nil || handler.dimensions.contains { $0 == ("outcome", outcome ?? "") })
+            handler.label == label
+                && (outcome == nil || handler.dimensions.contains { $0 == ("outcome", outcome ?? "") })
         }
         lock.unlock()
         return matching.flatMap(\.recorded).reduce(0, +)

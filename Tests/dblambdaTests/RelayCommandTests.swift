@@ -202,4 +202,48 @@ struct RelayCommandTests {
         #expect(!log.contains(OutboxTestDatabase.password), "the log shows the database password")
         #expect(log.contains("relay starting"))
     }
+
+    @Test("SIGTERM during an invocation lets the batch finish and commit (exit 0); an idle relay exits 0 on SIGINT")
+    func gracefulShutdown() async throws {
+        let database = try await OutboxTestDatabase.create()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("relay-fn-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let started = folder.appendingPathComponent("started")
+        let received = folder.appendingPathComponent("received.jsonl")
+        let server = try await ServeLocalProcess.start([
+            "--handler", "touch '\(started.path)'; sleep 1; cat >> '\(received.path)'; echo '{}'",
+        ])
+        let inserted = try await database.psql("INSERT INTO public.items VALUES (10, 'in-flight');")
+        try #require(inserted.status == 0, "\(inserted.stderr)")
+        var environment = Self.environment
+        environment["AWS_ACCESS_KEY_ID"] = "AKIDRELAYTEST0000001"
+        environment["AWS_SECRET_ACCESS_KEY"] = "relay-test-secret"
+        environment["DBLAMBDA_DATABASE_URL"] = database.url
+        let arguments = [
+            "--function", "items", "--endpoint-url", server.url, "--region", "us-east-1",
+            "--invocation-type", "RequestResponse", "--poll-interval-ms", "100",
+        ]
+        let busy = try RelayProcess(arguments, environment: environment)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !FileManager.default.fileExists(atPath: started.path) && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let sawInvocation = FileManager.default.fileExists(atPath: started.path)
+        let busyStatus = try await busy.stop(with: SIGTERM)
+        let delivered = try await database.scalar(
+            "SELECT count(*) FILTER (WHERE delivered_at IS NOT NULL) || '/' || count(*) FROM dblambda.outbox"
+        )
+        let idle = try RelayProcess(arguments, environment: environment)
+        try await Task.sleep(for: .milliseconds(500))
+        let idleStatus = try await idle.stop(with: SIGINT)
+        let serverStatus = try await server.stop(with: SIGTERM)
+        await database.drop()
+        #expect(sawInvocation, "the relay never invoked: \(busy.stderr)")
+        #expect(busyStatus == 0, "relay log: \(busy.stderr)")
+        #expect(delivered == "1/1", "the in-flight batch was not committed: \(busy.stderr)")
+        #expect(((try? String(contentsOf: received, encoding: .utf8)) ?? "").contains("in-flight"))
+        #expect(idleStatus == 0, "relay log: \(idle.stderr)")
+        #expect(serverStatus == 0)
+    }
 }

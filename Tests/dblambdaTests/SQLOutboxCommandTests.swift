@@ -37,7 +37,7 @@ struct SQLOutboxCommandTests {
     func outboxTriggerOptions() async throws {
         let result = try await CLIRunner.run([
             "sql", "postgres", "--function", Self.function, "--table", "public.orders", "--operations",
-            "delete,insert,update", "--columns", "id,select,status", "--when", "NEW.status <> 'draft'", "--delivery",
+            "update,insert", "--columns", "id,select,status", "--when", "NEW.status <> 'draft'", "--delivery",
             "outbox", "--outbox-schema", "events", "--outbox-channel", "orders_outbox",
         ])
         #expect(result.status == 0, "\(result.stderr)")

@@ -100,12 +100,20 @@ let rdsForSomeoneElse = evaluator.evaluate(
     identityPolicies: [],
     resourcePolicy: plan.trustPolicy
 )
-let checks: [(String, Bool)] = [
+var checks: [(String, Bool)] = [
     ("the role may invoke \(invoked)", mayInvoke.isAllowed),
     ("the role may not invoke another function", !mayInvokeOther.isAllowed),
-    ("RDS may assume the role for \(databaseARN)", rdsForUs.isAllowed),
-    ("RDS may not assume the role for another account's database", !rdsForSomeoneElse.isAllowed),
 ]
+if plan.trustPolicy != nil {
+    // Direct delivery: RDS assumes the role. (Outbox delivery has no trust policy: the relay invokes with its
+    // own role, and RDS must not be able to assume anything.)
+    checks += [
+        ("RDS may assume the role for \(databaseARN)", rdsForUs.isAllowed),
+        ("RDS may not assume the role for another account's database", !rdsForSomeoneElse.isAllowed),
+    ]
+} else {
+    checks.append(("RDS may not assume the relay's role", !rdsForUs.isAllowed))
+}
 for (name, passed) in checks {
     print("\(passed ? "ok  " : "FAIL") \(name)")
 }

@@ -2,7 +2,7 @@
 -- (PostgreSQL 13 or later: RDS, Aurora or self-managed; no extension; envelope version 1)
 -- table:      public.orders
 -- function:   arn:aws:lambda:us-east-1:123456789012:function:orders (invoked by the relay)
--- operations: insert, update, delete
+-- operations: insert, update
 -- outbox:     events.outbox, channel orders_outbox
 -- columns:    id, select, status
 --
@@ -145,7 +145,6 @@ BEGIN
     WHERE i.indrelid = '"public"."orders"'::pg_catalog.regclass AND i.indisprimary;
     EXECUTE 'CREATE TRIGGER "dblambda_insert" AFTER INSERT ON "public"."orders" FOR EACH ROW WHEN (NEW.status <> ''draft'') EXECUTE FUNCTION "public"."dblambda_orders"(' || dbl_key_columns || ')';
     EXECUTE 'CREATE TRIGGER "dblambda_update" AFTER UPDATE ON "public"."orders" FOR EACH ROW WHEN (NEW.status <> ''draft'') EXECUTE FUNCTION "public"."dblambda_orders"(' || dbl_key_columns || ')';
-    EXECUTE 'CREATE TRIGGER "dblambda_delete" AFTER DELETE ON "public"."orders" FOR EACH ROW WHEN (NEW.status <> ''draft'') EXECUTE FUNCTION "public"."dblambda_orders"(' || dbl_key_columns || ')';
 END
 $dblambda$;
 
