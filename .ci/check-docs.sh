@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 targets=(DBLambdaCore DBLambdaHTTP DBLambdaSigV4 DBLambdaCredentials DBLambdaEvents DBLambdaPayload DBLambdaSQL
-    DBLambdaIAM DBLambdaNetwork DBLambdaInvoke DBLambdaTesting DBLambdaLocal DatabaseLambda)
+    DBLambdaIAM DBLambdaNetwork DBLambdaInvoke DBLambdaTesting DBLambdaLocal DatabaseLambda DBLambdaRelay)
 # dump-symbol-graph extracts graphs from the modules already built (no rebuild with other flags).
 swift package dump-symbol-graph --minimum-access-level public >/dev/null
 all=$(find .build -maxdepth 2 -type d -name symbolgraph | head -n 1)

@@ -26,11 +26,11 @@ public struct RelayConfiguration: Sendable, Hashable {
     public var function: String
     /// A version or alias sent as `Qualifier` (besides one in ``function``); `nil` for none.
     public var qualifier: String?
-    /// ``InvocationType/event`` (the default; 1 MB payloads, Lambda queues the event) or
-    /// ``InvocationType/requestResponse`` (6 MB; the relay waits for the function, and a function error is a failed
+    /// `InvocationType.event` (the default; 1 MB payloads, Lambda queues the event) or
+    /// `InvocationType.requestResponse` (6 MB; the relay waits for the function, and a function error is a failed
     /// delivery). `DryRun` is rejected.
     public var invocationType: InvocationType
-    /// The outbox schema and the `NOTIFY` channel; ``OutboxNames/standard`` by default.
+    /// The outbox schema and the `NOTIFY` channel; `OutboxNames.standard` by default.
     public var names: OutboxNames
     /// The most events one worker claims per transaction (1 to 10 000; default 100). The claimed events are grouped
     /// into as few invocations as fit the payload limit of ``invocationType``.

@@ -95,7 +95,7 @@ public struct OutboxPlan: Sendable, Hashable {
     public var names: OutboxNames
     /// The database role the relay connects as (it gets the grants), when one is configured.
     public var relayRole: String?
-    /// The idempotent outbox schema script (``PostgreSQLOutboxSchema``): tables, indexes, cleanup function, grants.
+    /// The idempotent outbox schema script (DBLambdaSQL's `PostgreSQLOutboxSchema`): tables, indexes, cleanup, grants.
     public var sql: String
     /// The relay's settings.
     public var relay: Integration.Relay

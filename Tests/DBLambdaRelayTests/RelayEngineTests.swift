@@ -7,7 +7,7 @@ import Testing
 
 @Suite("RelayEngine: one batch")
 struct RelayEngineTests {
-    static let logger = Logger(label: "relay-test")
+    static let logger = Logger(label: "relay-test") { _ in SwiftLogNoOpLogHandler() }
 
     /// Claims one batch on a fresh connection of `store` and runs it.
     static func runOneBatch(_ engine: RelayEngine, _ store: InMemoryOutboxStore) async throws -> Int {

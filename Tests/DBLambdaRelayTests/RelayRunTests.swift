@@ -76,7 +76,7 @@ struct RelayRunTests {
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [EngineService(engine: engine)],
-                logger: Logger(label: "relay-test")
+                logger: Logger(label: "relay-test") { _ in SwiftLogNoOpLogHandler() }
             )
         )
         let running = Task { try await group.run() }

@@ -308,7 +308,7 @@ final class Gate: Sendable {
 
 /// Polls `condition` every 10 ms until it holds or `timeout` passes.
 func eventually(
-    timeout: Duration = .seconds(10),
+    timeout: Duration = .seconds(30),
     _ condition: @Sendable () -> Bool
 ) async -> Bool {
     let deadline = ContinuousClock.now + timeout
@@ -343,7 +343,7 @@ func makeEngine(
     store: InMemoryOutboxStore,
     invoker: ScriptedInvoker,
     metrics: TestMetrics = TestMetrics(),
-    logger: Logger = Logger(label: "relay-test"),
+    logger: Logger = Logger(label: "relay-test") { _ in SwiftLogNoOpLogHandler() },
     random: @escaping @Sendable () -> Double = { 0.5 }
 ) -> RelayEngine {
     RelayEngine(

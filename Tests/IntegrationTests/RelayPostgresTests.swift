@@ -297,13 +297,13 @@ struct RelayPostgresTests {
         }
     }
 
-    @Test("an event committed while the relay is idle is delivered within 2 s although the poll interval is 10 s")
+    @Test("an event committed while the relay is idle is delivered within 5 s although the poll interval is 30 s")
     func notifyLatency() async throws {
         let names = try await RelayDatabase.install("r_notify")
         let inbox = RelayInbox()
         try await withLocalLambda(handler: inbox.handler) { _, client in
             let relay = try Self.relay(
-                Self.configuration(names, invocationType: .requestResponse, pollInterval: .seconds(10)),
+                Self.configuration(names, invocationType: .requestResponse, pollInterval: .seconds(30)),
                 client: client
             )
             try await withRelays([relay], logger: Self.quiet) {
@@ -317,9 +317,11 @@ struct RelayPostgresTests {
                 try await Task.sleep(for: .milliseconds(500))
                 let committed = ContinuousClock.now
                 try await RelayDatabase.run("INSERT INTO r_notify_app.items (id) VALUES (1);")
-                try await expectEventually(timeout: .seconds(9)) { inbox.events.count == 1 }
+                // The poll would come after 30 s: anything well below that was the NOTIFY (generous bound for a
+                // loaded CI machine; typically a few milliseconds).
+                try await expectEventually(timeout: .seconds(25)) { inbox.events.count == 1 }
                 let latency = committed.duration(to: .now)
-                #expect(latency < .seconds(2), "delivered after \(latency)")
+                #expect(latency < .seconds(5), "delivered after \(latency)")
             }
         }
     }

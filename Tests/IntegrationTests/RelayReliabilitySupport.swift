@@ -797,6 +797,20 @@ struct ReliabilityWriter: Sendable {
     var delivered: @Sendable () -> Int
 
     func run() async throws -> WriterOutcome {
+        // The connection in use, closed here when the writer fails or is cancelled (postgres-nio asserts that every
+        // connection is closed before it goes away).
+        let holder = ReliabilityLocked<PostgresConnection?>(nil)
+        do {
+            return try await write(holder)
+        } catch {
+            if let connection = holder.withLock({ $0 }) {
+                try? await abandoning(after: .seconds(5), "close") { try await connection.close() }
+            }
+            throw error
+        }
+    }
+
+    private func write(_ holder: ReliabilityLocked<PostgresConnection?>) async throws -> WriterOutcome {
         var generator = SeededGenerator(seed: seed &+ UInt64(index + 1) &* 0x1000_0000_0001)
         var outcome = WriterOutcome()
         var live: [Int64] = []
@@ -804,6 +818,7 @@ struct ReliabilityWriter: Sendable {
         var nextKey = Int64(index + 1) * 100_000_000
         var mine = 0
         var connection = try await cluster.connect(id: index)
+        holder.withLock { $0 = connection }
         while mine < quota {
             progress.set(index, "waiting for the relays (backlog)")
             while progress.committed.withLock({ $0 }) - delivered() > backlog {
@@ -897,6 +912,7 @@ struct ReliabilityWriter: Sendable {
                     try? await abandoning(after: .seconds(5), "close") { try await old.close() }
                     do {
                         connection = try await cluster.connect(id: index)
+                        holder.withLock { $0 = connection }
                         let active = connection
                         found = try await abandoning(after: .seconds(20), "writer \(index) read-back") {
                             var found: [Int64: Int32] = [:]

@@ -50,7 +50,7 @@ struct CredentialProcessRunner: Sendable {
                 code: .credentialProcessFailed,
                 message: "credential_process \(name) of \(source) did not finish within \(describe(timeout))"
             )
-        case .launchFailed(let reason):
+        case .launchFailed(let reason, _):
             throw failure("credential_process \(name) could not be started: \(reason)")
         case .exited(let status, let stdout, let stderr):
             guard status == 0 else {
@@ -206,7 +206,7 @@ private final class ChildProcess: @unchecked Sendable {
     enum Outcome: Sendable {
         case exited(status: Int32, stdout: [UInt8], stderr: [UInt8])
         case timedOut
-        case launchFailed(String)
+        case launchFailed(String, textFileBusy: Bool)
     }
 
     private let lock = NSLock()
@@ -217,6 +217,29 @@ private final class ChildProcess: @unchecked Sendable {
     private var continuation: CheckedContinuation<Outcome, Never>?
 
     static func run(
+        executable: String,
+        arguments: [String],
+        environment: [String: String],
+        timeout: Duration
+    ) async throws -> Outcome {
+        // ETXTBSY: the program is open for writing somewhere (being installed or updated, or its writer's file
+        // descriptor briefly inherited by a process another thread is starting). It clears within milliseconds,
+        // so the launch is retried a few times (20, 40, 80, 160 ms) before it counts as a failure.
+        var attempt = 0
+        while true {
+            let outcome = try await runOnce(
+                executable: executable,
+                arguments: arguments,
+                environment: environment,
+                timeout: timeout
+            )
+            guard case .launchFailed(_, textFileBusy: true) = outcome, attempt < 4 else { return outcome }
+            try await Task.sleep(for: .milliseconds(20 << attempt))
+            attempt += 1
+        }
+    }
+
+    private static func runOnce(
         executable: String,
         arguments: [String],
         environment: [String: String],
@@ -240,7 +263,11 @@ private final class ChildProcess: @unchecked Sendable {
             do {
                 try process.run()
             } catch {
-                child.finish(.launchFailed(oneLine(error.localizedDescription)))
+                let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+                let busy = [error as NSError, underlying].contains {
+                    $0?.domain == NSPOSIXErrorDomain && $0?.code == Int(ETXTBSY)
+                }
+                child.finish(.launchFailed(oneLine(error.localizedDescription), textFileBusy: busy))
                 return
             }
             let pid = process.processIdentifier
