@@ -40,6 +40,20 @@ struct OutboxSQL: Sendable {
         return PostgresQuery(unsafeSQL: claimSQL, binds: binds)
     }
 
+    /// Per-key ordering's second look (run with the claim's advisory locks held, in a new snapshot): the keys, of
+    /// those claimed, that still have an undelivered event before the first one claimed.
+    func blockedKeysQuery(keys: [String], firstIDs: [Int64]) -> PostgresQuery {
+        var binds = PostgresBindings(capacity: 2)
+        binds.append(keys)
+        binds.append(firstIDs)
+        return PostgresQuery(
+            unsafeSQL: "SELECT k.key FROM unnest($1::text[], $2::int8[]) AS k(key, first_id) WHERE EXISTS "
+                + "(SELECT 1 FROM \(names.qualifiedOutbox) AS e WHERE e.partition_key = k.key AND e.id < k.first_id "
+                + "AND e.delivered_at IS NULL)",
+            binds: binds
+        )
+    }
+
     /// The statement that writes a batch's outcome (`nil` when there is nothing to write). One statement whatever
     /// the mix: data-modifying CTEs when more than one kind of mark is present.
     func markQuery(_ marks: BatchMarks) -> PostgresQuery? {

@@ -70,10 +70,12 @@ struct PostgresOutboxStore: OutboxStore {
             }
             group.addTask {
                 // A connection that died silently (no TCP reset) would never deliver another notification: a
-                // periodic query notices it, and the listener reconnects.
+                // periodic query notices it, and the listener reconnects. Guarded: a query written just as the
+                // connection closes is never answered by postgres-nio.
+                let calls = PendingCalls(closingWith: connection)
                 while true {
                     try await Task.sleep(for: heartbeat)
-                    try await connection.query("SELECT 1", logger: logger)
+                    try await calls.run { try await connection.query("SELECT 1", logger: logger) }
                 }
             }
             defer { group.cancelAll() }
@@ -95,68 +97,117 @@ private final class ConnectionIDs: Sendable {
 }
 
 /// One worker's connection.
+///
+/// Every database call goes through ``guarded(_:)``: postgres-nio 1.33 never answers a query written to a
+/// connection that has just closed (a database restart, an administrator's `pg_terminate_backend`), so a worker
+/// would wait forever. The guard fails every call still waiting when the connection's close future fires.
 final class PostgresOutboxConnection: OutboxConnection {
     let connection: PostgresConnection
     let sql: OutboxSQL
     let logger: Logger
+    private let pending: PendingCalls
 
     init(connection: PostgresConnection, sql: OutboxSQL, logger: Logger) {
         self.connection = connection
         self.sql = sql
         self.logger = logger
+        self.pending = PendingCalls(closingWith: connection)
     }
 
     func claim(limit: Int) async throws -> [ClaimedEvent] {
-        try await connection.query("BEGIN", logger: logger)
-        var events: [ClaimedEvent] = []
+        let connection = self.connection
+        let sql = self.sql
+        let logger = self.logger
+        try await guarded { try await connection.query("BEGIN", logger: logger) }
+        var events: [ClaimedEvent]
         do {
-            let rows = try await connection.query(sql.claimQuery(limit: limit), logger: logger)
-            events.reserveCapacity(limit)
-            for try await (id, eventID, key, envelope, attempts, createdAt) in rows.decode(
-                (Int64, String, String, String, Int32, Date).self
-            ) {
-                events.append(
-                    ClaimedEvent(
-                        id: id,
-                        eventID: eventID,
-                        partitionKey: key,
-                        envelope: Array(envelope.utf8),
-                        attempts: Int(attempts),
-                        createdAt: createdAt
+            events = try await guarded {
+                let rows = try await connection.query(sql.claimQuery(limit: limit), logger: logger)
+                var events: [ClaimedEvent] = []
+                events.reserveCapacity(limit)
+                for try await (id, eventID, key, envelope, attempts, createdAt) in rows.decode(
+                    (Int64, String, String, String, Int32, Date).self
+                ) {
+                    events.append(
+                        ClaimedEvent(
+                            id: id,
+                            eventID: eventID,
+                            partitionKey: key,
+                            envelope: Array(envelope.utf8),
+                            attempts: Int(attempts),
+                            createdAt: createdAt
+                        )
                     )
-                )
+                }
+                return events
+            }
+            if sql.ordering == .partitionKey, !events.isEmpty {
+                events = try await droppingBlockedKeys(events)
             }
         } catch {
-            _ = try? await connection.query("ROLLBACK", logger: logger)
+            _ = try? await guarded { try await connection.query("ROLLBACK", logger: logger) }
             throw error
         }
         if events.isEmpty {
-            try await connection.query("ROLLBACK", logger: logger)
+            try await guarded { try await connection.query("ROLLBACK", logger: logger) }
         }
         return events
     }
 
+    /// Per-key ordering, second look: the claim statement's snapshot is older than the advisory locks it took
+    /// (a key's lock may be granted just after another worker committed a retry for an earlier event of that key,
+    /// which the old snapshot still shows as due). With the locks held, a new statement sees every commit before
+    /// them: a key with an undelivered event before the first one claimed is left out of this batch (its claimed
+    /// rows are released unchanged at the end of the transaction).
+    private func droppingBlockedKeys(_ events: [ClaimedEvent]) async throws -> [ClaimedEvent] {
+        var firstIDs: [String: Int64] = [:]
+        for event in events where firstIDs[event.partitionKey] == nil { firstIDs[event.partitionKey] = event.id }
+        let query = sql.blockedKeysQuery(keys: Array(firstIDs.keys), firstIDs: Array(firstIDs.values))
+        let connection = self.connection
+        let logger = self.logger
+        let blocked: Set<String> = try await guarded {
+            var blocked: Set<String> = []
+            for try await key in try await connection.query(query, logger: logger).decode(String.self) {
+                blocked.insert(key)
+            }
+            return blocked
+        }
+        guard !blocked.isEmpty else { return events }
+        logger.debug("relay left keys out of a batch: an earlier event waits", metadata: ["keys": "\(blocked.count)"])
+        return events.filter { !blocked.contains($0.partitionKey) }
+    }
+
     func complete(_ marks: BatchMarks) async throws {
+        let connection = self.connection
+        let logger = self.logger
         do {
             if let query = sql.markQuery(marks) {
-                try await connection.query(query, logger: logger)
+                try await guarded { try await connection.query(query, logger: logger) }
             }
-            try await connection.query("COMMIT", logger: logger)
+            try await guarded { try await connection.query("COMMIT", logger: logger) }
         } catch {
-            _ = try? await connection.query("ROLLBACK", logger: logger)
+            _ = try? await guarded { try await connection.query("ROLLBACK", logger: logger) }
             throw error
         }
     }
 
     func release() async throws {
-        try await connection.query("ROLLBACK", logger: logger)
+        let connection = self.connection
+        let logger = self.logger
+        try await guarded { try await connection.query("ROLLBACK", logger: logger) }
     }
 
     func cleanup(retention: Duration, limit: Int) async throws -> Int {
-        let rows = try await connection.query(sql.cleanupQuery(retention: retention, limit: limit), logger: logger)
-        var deleted = 0
-        for try await count in rows.decode(Int64.self) { deleted = Int(count) }
-        return deleted
+        let connection = self.connection
+        let logger = self.logger
+        let query = sql.cleanupQuery(retention: retention, limit: limit)
+        return try await guarded {
+            var deleted = 0
+            for try await count in try await connection.query(query, logger: logger).decode(Int64.self) {
+                deleted = Int(count)
+            }
+            return deleted
+        }
     }
 
     var isClosed: Bool { connection.isClosed }
@@ -164,6 +215,85 @@ final class PostgresOutboxConnection: OutboxConnection {
     func close() async {
         try? await connection.close()
     }
+
+    /// Runs `body` and returns its result, or throws as soon as the connection closes while it waits.
+    @discardableResult
+    private func guarded<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await pending.run(body)
+    }
+
+    static let closedError = RelayError(code: .databaseFailure, message: "the database connection closed")
+}
+
+/// The calls waiting on one connection; all fail when it closes.
+final class PendingCalls: Sendable {
+    private struct State {
+        var closed = false
+        var next = 0
+        var waiting: [Int: any FinishableCall] = [:]
+    }
+    private let state = LockedBox(State())
+
+    /// Watches `connection`: when it closes, every waiting call fails.
+    init(closingWith connection: PostgresConnection) {
+        let state = self.state
+        connection.closeFuture.whenComplete { _ in Self.closeAll(state) }
+    }
+
+    /// Runs `body` in its own task and returns its result, or throws as soon as the connection closes.
+    @discardableResult
+    func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            guard let token = add(continuation) else {
+                continuation.resume(throwing: PostgresOutboxConnection.closedError)
+                return
+            }
+            Task {
+                let result: Result<T, any Error>
+                do {
+                    result = .success(try await body())
+                } catch {
+                    result = .failure(error)
+                }
+                self.finish(token, with: result)
+            }
+        }
+    }
+
+    /// Registers a waiting call; `nil` when the connection is already closed.
+    private func add<T: Sendable>(_ continuation: CheckedContinuation<T, any Error>) -> Int? {
+        state.withLock { state in
+            guard !state.closed else { return nil }
+            state.next += 1
+            state.waiting[state.next] = Call(continuation: continuation)
+            return state.next
+        }
+    }
+
+    /// Resumes the call with its result, unless the connection's close already failed it.
+    private func finish<T: Sendable>(_ token: Int, with result: Result<T, any Error>) {
+        let call = state.withLock { $0.waiting.removeValue(forKey: token) }
+        (call as? Call<T>)?.continuation.resume(with: result)
+    }
+
+    /// Fails every waiting call; later calls fail at once.
+    private static func closeAll(_ state: LockedBox<State>) {
+        let calls = state.withLock { state in
+            state.closed = true
+            defer { state.waiting = [:] }
+            return Array(state.waiting.values)
+        }
+        for call in calls { call.fail(PostgresOutboxConnection.closedError) }
+    }
+}
+
+private protocol FinishableCall: Sendable {
+    func fail(_ error: any Error)
+}
+
+private struct Call<T: Sendable>: FinishableCall {
+    let continuation: CheckedContinuation<T, any Error>
+    func fail(_ error: any Error) { continuation.resume(throwing: error) }
 }
 
 /// A value behind a lock (`Synchronization.Mutex` needs macOS 15; the package supports macOS 14).
