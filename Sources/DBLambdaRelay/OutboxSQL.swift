@@ -40,16 +40,17 @@ struct OutboxSQL: Sendable {
         return PostgresQuery(unsafeSQL: claimSQL, binds: binds)
     }
 
-    /// Per-key ordering's second look (run with the claim's advisory locks held, in a new snapshot): the keys, of
-    /// those claimed, that still have an undelivered event before the first one claimed.
-    func blockedKeysQuery(keys: [String], firstIDs: [Int64]) -> PostgresQuery {
+    /// Per-key ordering's second look (run with the claim's advisory locks held, in a new snapshot): for each
+    /// claimed key, the first undelivered event of that key the claim did not return (one still waiting for its
+    /// retry, or skipped). Claimed events of the key after it must wait.
+    func firstGapsQuery(keys: [String], claimedIDs: [Int64]) -> PostgresQuery {
         var binds = PostgresBindings(capacity: 2)
         binds.append(keys)
-        binds.append(firstIDs)
+        binds.append(claimedIDs)
         return PostgresQuery(
-            unsafeSQL: "SELECT k.key FROM unnest($1::text[], $2::int8[]) AS k(key, first_id) WHERE EXISTS "
-                + "(SELECT 1 FROM \(names.qualifiedOutbox) AS e WHERE e.partition_key = k.key AND e.id < k.first_id "
-                + "AND e.delivered_at IS NULL)",
+            unsafeSQL: "SELECT e.partition_key, min(e.id) FROM \(names.qualifiedOutbox) AS e "
+                + "WHERE e.partition_key = ANY($1::text[]) AND e.delivered_at IS NULL AND e.id <> ALL($2::int8[]) "
+                + "GROUP BY e.partition_key",
             binds: binds
         )
     }

@@ -155,26 +155,33 @@ final class PostgresOutboxConnection: OutboxConnection {
     }
 
     /// Per-key ordering, second look: the claim statement's snapshot is older than the advisory locks it took
-    /// (a key's lock may be granted just after another worker committed a retry for an earlier event of that key,
-    /// which the old snapshot still shows as due). With the locks held, a new statement sees every commit before
-    /// them: a key with an undelivered event before the first one claimed is left out of this batch (its claimed
-    /// rows are released unchanged at the end of the transaction).
+    /// (a key's lock may be granted just after another worker committed a retry for an event of that key, which
+    /// the old snapshot still shows as due), and its `clock_timestamp()` moves while it scans. With the locks held,
+    /// a new statement sees every commit before them: of each key, only the claimed events before the key's first
+    /// undelivered event that was not claimed stay in the batch (the others are released unchanged at the end of
+    /// the transaction).
     private func droppingBlockedKeys(_ events: [ClaimedEvent]) async throws -> [ClaimedEvent] {
-        var firstIDs: [String: Int64] = [:]
-        for event in events where firstIDs[event.partitionKey] == nil { firstIDs[event.partitionKey] = event.id }
-        let query = sql.blockedKeysQuery(keys: Array(firstIDs.keys), firstIDs: Array(firstIDs.values))
+        var keys: Set<String> = []
+        for event in events { keys.insert(event.partitionKey) }
+        let query = sql.firstGapsQuery(keys: Array(keys), claimedIDs: events.map(\.id))
         let connection = self.connection
         let logger = self.logger
-        let blocked: Set<String> = try await guarded {
-            var blocked: Set<String> = []
-            for try await key in try await connection.query(query, logger: logger).decode(String.self) {
-                blocked.insert(key)
+        let gaps: [String: Int64] = try await guarded {
+            var gaps: [String: Int64] = [:]
+            for try await (key, id) in try await connection.query(query, logger: logger).decode((String, Int64).self) {
+                gaps[key] = id
             }
-            return blocked
+            return gaps
         }
-        guard !blocked.isEmpty else { return events }
-        logger.debug("relay left keys out of a batch: an earlier event waits", metadata: ["keys": "\(blocked.count)"])
-        return events.filter { !blocked.contains($0.partitionKey) }
+        guard !gaps.isEmpty else { return events }
+        let kept = events.filter { event in gaps[event.partitionKey].map { event.id < $0 } ?? true }
+        if kept.count < events.count {
+            logger.debug(
+                "relay left events out of a batch: an earlier event of their key waits",
+                metadata: ["relay.events": "\(events.count - kept.count)"]
+            )
+        }
+        return kept
     }
 
     func complete(_ marks: BatchMarks) async throws {
