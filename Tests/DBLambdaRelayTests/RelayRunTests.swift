@@ -82,7 +82,9 @@ struct RelayRunTests {
         let running = Task { try await group.run() }
         #expect(await eventually { gate.entered == 1 })
         await group.triggerGracefulShutdown()
-        try await Task.sleep(for: .milliseconds(50))
+        // The engine has seen the shutdown before the batch in flight may finish (on a loaded machine the signal
+        // can take longer to arrive than any fixed sleep).
+        #expect(await eventually { engine.wake.isStopped })
         gate.open()
         try await running.value
         // The batch in flight (2 events) was delivered and committed; the third was never claimed.

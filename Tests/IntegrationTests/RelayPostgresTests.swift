@@ -345,7 +345,9 @@ struct RelayPostgresTests {
             let running = Task { try await group.run() }
             for await _ in started.stream { break }
             await group.triggerGracefulShutdown()
-            try await Task.sleep(for: .milliseconds(200))
+            // Time for the relay to see the shutdown before the batch in flight finishes (generous: a loaded CI
+            // machine); a relay that missed it would claim the next batch and the counts below would say so.
+            try await Task.sleep(for: .seconds(2))
             release.continuation.yield()
             release.continuation.finish()
             try await running.value

@@ -235,7 +235,12 @@ struct RelayCommandTests {
             "SELECT count(*) FILTER (WHERE delivered_at IS NOT NULL) || '/' || count(*) FROM dblambda.outbox"
         )
         let idle = try RelayProcess(arguments, environment: environment)
-        try await Task.sleep(for: .milliseconds(500))
+        // SIGINT only once the relay runs (its signal handlers are installed): a fixed sleep is too short for a
+        // loaded machine to start the process.
+        let idleDeadline = ContinuousClock.now + .seconds(30)
+        while !idle.stderr.contains("relay started") && ContinuousClock.now < idleDeadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         let idleStatus = try await idle.stop(with: SIGINT)
         let serverStatus = try await server.stop(with: SIGTERM)
         await database.drop()
