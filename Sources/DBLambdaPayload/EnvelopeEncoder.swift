@@ -42,55 +42,18 @@ public enum EnvelopeEncoder: Sendable {
     /// - Throws: ``PayloadError/Code/eventTooLarge`` when one event's envelope alone exceeds `limit`.
     public static func payloads(for events: [ChangeEvent], limit: PayloadLimit) throws(PayloadError) -> [Payload] {
         let encoded = events.map(encode)
-        var result: [Payload] = []
-        var start = 0
-        var index = 0
-        // Running size of a batch holding encoded[start..<index].
-        var runningBytes = 0
-        func flush(until end: Int) {
-            guard end > start else { return }
-            let bytes: [UInt8]
-            if end - start == 1 {
-                bytes = encoded[start]
-            } else {
-                var output: [UInt8] = []
-                output.reserveCapacity(runningBytes)
-                output.append(contentsOf: batchHead)
-                for position in start..<end {
-                    if position > start { output.append(UInt8(ascii: ",")) }
-                    output.append(contentsOf: encoded[position])
-                }
-                output.append(contentsOf: batchTail)
-                bytes = output
-            }
-            result.append(Payload(bytes: bytes, eventRange: start..<end))
-            start = end
+        // The same check `payloads(forEncoded:limit:)` makes, here with the event's id and table in the message.
+        for (index, envelope) in encoded.enumerated() where !limit.fits(envelope.count) {
+            throw PayloadError(
+                code: .eventTooLarge,
+                message: "event \(index)\(events[index].id.map { " (id \($0))" } ?? "") on "
+                    + "\(events[index].source.schema).\(events[index].source.table) is \(envelope.count) bytes, over the "
+                    + "\(limit.maximumBytes)-byte limit of one invocation; select fewer columns "
+                    + "(leave large columns out of the trigger), use RequestResponse (6 MB) instead of Event (1 MB), "
+                    + "or use the outbox mode to send a reference instead of the row"
+            )
         }
-        while index < events.count {
-            let size = encoded[index].count
-            guard limit.fits(size) else {
-                throw PayloadError(
-                    code: .eventTooLarge,
-                    message: "event \(index)\(events[index].id.map { " (id \($0))" } ?? "") on "
-                        + "\(events[index].source.schema).\(events[index].source.table) is \(size) bytes, over the "
-                        + "\(limit.maximumBytes)-byte limit of one invocation; select fewer columns "
-                        + "(leave large columns out of the trigger), use RequestResponse (6 MB) instead of Event (1 MB), "
-                        + "or use the outbox mode to send a reference instead of the row"
-                )
-            }
-            let count = index - start
-            let batchWithEvent = count == 0 ? size : runningBytes + 1 + size
-            let fitsCurrent = count == 0 || limit.fits(batchWithEvent)
-            if fitsCurrent {
-                runningBytes = count == 0 ? batchHead.count + batchTail.count + size : batchWithEvent
-                index += 1
-            } else {
-                flush(until: index)
-                runningBytes = 0
-            }
-        }
-        flush(until: index)
-        return result
+        return try payloads(forEncoded: encoded, limit: limit)
     }
 
     /// One invocation payload: the envelope bytes and which of the input events it holds.

@@ -85,19 +85,8 @@ final class RelayEngine: Sendable {
         while !wake.isStopped && !Task.isCancelled {
             let generation = wake.generation
             do {
-                if let stale = connection, stale.isClosed {
-                    // The server closed it while it was idle (a restart, an administrator): reconnect at once.
-                    await stale.close()
-                    connection = nil
-                }
-                let active: any OutboxConnection
-                if let connection {
-                    active = connection
-                } else {
-                    active = try await store.connect(logger: logger)
-                    connection = active
-                    if failures > 0 { logger.info("relay worker reconnected to the database") }
-                }
+                let active = try await openConnection(&connection, logger: logger)
+                if failures > 0 { logger.info("relay worker reconnected to the database") }
                 let claimed = try await runBatch(on: active, logger: logger)
                 failures = 0
                 if claimed < configuration.batchSize {
@@ -278,6 +267,22 @@ final class RelayEngine: Sendable {
         }
     }
 
+    /// The connection to use: `connection` while it is open, else a new one (stored in `connection`). A connection
+    /// the server closed while it was idle (a restart, an administrator) is replaced at once.
+    func openConnection(
+        _ connection: inout (any OutboxConnection)?,
+        logger: Logger
+    ) async throws -> any OutboxConnection {
+        if let current = connection {
+            guard current.isClosed else { return current }
+            await current.close()
+            connection = nil
+        }
+        let fresh = try await store.connect(logger: logger)
+        connection = fresh
+        return fresh
+    }
+
     // MARK: - Cleanup
 
     func runCleanup(retention: Duration) async {
@@ -289,17 +294,7 @@ final class RelayEngine: Sendable {
                 break
             }
             do {
-                if let stale = connection, stale.isClosed {
-                    await stale.close()
-                    connection = nil
-                }
-                let active: any OutboxConnection
-                if let connection {
-                    active = connection
-                } else {
-                    active = try await store.connect(logger: logger)
-                    connection = active
-                }
+                let active = try await openConnection(&connection, logger: logger)
                 var total = 0
                 while !Task.isCancelled {
                     let deleted = try await active.cleanup(retention: retention, limit: Self.cleanupBatchSize)
